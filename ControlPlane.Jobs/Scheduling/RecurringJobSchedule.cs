@@ -1,0 +1,15 @@
+using Hangfire;
+
+namespace ControlPlane.Jobs.Scheduling;
+
+/// <summary>
+/// Every recurring job of ControlPlane, registered in this one place at start-up. AddOrUpdate is
+/// idempotent, so several instances starting at once agree on one schedule.
+/// </summary>
+public static class RecurringJobSchedule
+{
+    public static void Apply(IRecurringJobManager jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+    }
+}
