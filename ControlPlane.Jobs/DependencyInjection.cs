@@ -1,3 +1,6 @@
+using ControlPlane.Domain.Abstractions;
+using ControlPlane.Jobs.Providers;
+using ControlPlane.Jobs.Providers.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,6 +12,14 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddControlPlaneJobs(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<SimulatorOptions>()
+            .BindConfiguration(SimulatorOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Real adapters register themselves as IInferenceProvider; the registry serves the Simulator for the rest.
+        // DataPaths is registered by the Web host.
+        builder.Services.AddSingleton<IProviderRegistry, ProviderRegistry>();
         return builder;
     }
 }
