@@ -59,6 +59,9 @@ public sealed class InferenceRequest
     public DateTimeOffset StatusChangedAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
 
+    /// <summary>Set when batch work left for the real-time path; its SLA stays the deadline.</summary>
+    public DateTimeOffset? PromotedAt { get; private set; }
+
     /// <summary>Receipt → result, for SLA: real-time call latency or batch turnaround.</summary>
     public TimeSpan? Turnaround => CompletedAt - ReceivedAt;
 
@@ -96,6 +99,7 @@ public sealed class InferenceRequest
     {
         MoveTo(RequestStatus.Promoted, at);
         Mode = RequestMode.Realtime;
+        PromotedAt = at;
     }
 
     public void Dispatch(ModelRef model, DateTimeOffset at)

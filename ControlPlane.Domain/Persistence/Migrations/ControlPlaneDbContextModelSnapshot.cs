@@ -390,6 +390,9 @@ namespace ControlPlane.Domain.Persistence.Migrations
                     b.Property<int>("OutputTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("PromotedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Provider")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");

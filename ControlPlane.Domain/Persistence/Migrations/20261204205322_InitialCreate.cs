@@ -255,6 +255,7 @@ namespace ControlPlane.Domain.Persistence.Migrations
                     ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     StatusChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PromotedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ControlPlane.Domain.Persistence.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261204203134_InitialCreate")]
+    [Migration("20261204205322_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -391,6 +391,9 @@ namespace ControlPlane.Domain.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PromotedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Provider")
