@@ -4,6 +4,7 @@ using ControlPlane.Domain.Costs;
 using ControlPlane.Domain.Failovers;
 using ControlPlane.Domain.Providers;
 using ControlPlane.Domain.Requests;
+using ControlPlane.Domain.Rollups;
 using ControlPlane.Domain.Teams;
 using ControlPlane.Domain.Telemetry;
 using ControlPlane.Domain.Workloads;
@@ -27,6 +28,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<TelemetryEvent> TelemetryEvents => Set<TelemetryEvent>();
     public DbSet<FailoverEvent> FailoverEvents => Set<FailoverEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<HourlyRollup> HourlyRollups => Set<HourlyRollup>();
+    public DbSet<RollupState> RollupStates => Set<RollupState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);

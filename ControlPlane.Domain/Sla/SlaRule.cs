@@ -10,20 +10,24 @@ namespace ControlPlane.Domain.Sla;
 /// </summary>
 public static class SlaRule
 {
-    public static bool IsWithinSla(InferenceRequest request, Workload workload)
+    public static bool IsWithinSla(InferenceRequest request, Workload workload) =>
+        IsWithinSla(request.Status, request.Mode, request.ReceivedAt, request.CompletedAt, request.Deadline, request.PromotedAt, workload.Sla);
+
+    public static bool IsWithinSla(RequestStatus status, RequestMode? mode, DateTimeOffset receivedAt, DateTimeOffset? completedAt,
+        DateTimeOffset? deadline, DateTimeOffset? promotedAt, ServiceLevel? sla)
     {
-        if (request.Status != RequestStatus.Succeeded || request.CompletedAt is not { } completed)
+        if (status != RequestStatus.Succeeded || completedAt is not { } completed)
         {
             return false;
         }
-        if (request.Mode == RequestMode.Batch || request.PromotedAt is not null)
+        if (mode == RequestMode.Batch || promotedAt is not null)
         {
-            return EffectiveDeadline(request, workload) is not { } deadline || completed <= deadline;
+            return EffectiveDeadline(receivedAt, deadline, sla) is not { } due || completed <= due;
         }
-        return workload.Sla.LatencyTargetP95Ms is not { } target || request.Turnaround!.Value.TotalMilliseconds <= target;
+        return sla?.LatencyTargetP95Ms is not { } target || (completed - receivedAt).TotalMilliseconds <= target;
     }
 
     /// <summary>The caller's deadline, else receipt plus the workload's completion (or default) deadline.</summary>
-    public static DateTimeOffset? EffectiveDeadline(InferenceRequest request, Workload workload) =>
-        request.Deadline ?? ((workload.Sla.CompletionDeadline ?? workload.Sla.DefaultDeadline) is { } span ? request.ReceivedAt + span : null);
+    public static DateTimeOffset? EffectiveDeadline(DateTimeOffset receivedAt, DateTimeOffset? deadline, ServiceLevel? sla) =>
+        deadline ?? ((sla?.CompletionDeadline ?? sla?.DefaultDeadline) is { } span ? receivedAt + span : null);
 }

@@ -1,3 +1,4 @@
+using ControlPlane.Jobs.Rollups;
 using Hangfire;
 
 namespace ControlPlane.Jobs.Scheduling;
@@ -11,5 +12,6 @@ public static class RecurringJobSchedule
     public static void Apply(IRecurringJobManager jobs)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        jobs.AddOrUpdate<HourlyRollupJob>("hourly-rollups", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 }

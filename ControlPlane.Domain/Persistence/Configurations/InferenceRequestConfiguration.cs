@@ -32,6 +32,7 @@ internal sealed class InferenceRequestConfiguration : IEntityTypeConfiguration<I
         builder.HasIndex(r => r.BatchJobId);
         builder.HasIndex(r => new { r.WorkloadId, r.ReceivedAt });
         builder.HasIndex(r => r.ReceivedAt);
+        builder.HasIndex(r => r.CompletedAt);
         builder.Property<long>(ControlPlaneDbContext.VersionProperty).IsConcurrencyToken();
     }
 }

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ControlPlane.Domain.Persistence.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261204205322_InitialCreate")]
+    [Migration("20261204205559_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -429,6 +429,8 @@ namespace ControlPlane.Domain.Persistence.Migrations
 
                     b.HasIndex("BatchJobId");
 
+                    b.HasIndex("CompletedAt");
+
                     b.HasIndex("ReceivedAt");
 
                     b.HasIndex("TeamId", "IdempotencyKey")
@@ -440,6 +442,101 @@ namespace ControlPlane.Domain.Persistence.Migrations
                     b.HasIndex("Status", "Provider", "Model");
 
                     b.ToTable("Requests", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Rollups.HourlyRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Cancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Cost")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("CounterfactualCost")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DuplicateCost")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Expired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("FailoverExtraCost")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Failovers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Promoted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WithinSla")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkloadId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HourStart", "WorkloadId", "Mode", "Provider")
+                        .IsUnique();
+
+                    b.ToTable("HourlyRollups");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Rollups.RollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastTelemetryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RollupStates");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Teams.Team", b =>

@@ -82,6 +82,38 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "HourlyRollups",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    HourStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    WorkloadId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Mode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Requests = table.Column<long>(type: "INTEGER", nullable: false),
+                    Succeeded = table.Column<long>(type: "INTEGER", nullable: false),
+                    Failed = table.Column<long>(type: "INTEGER", nullable: false),
+                    Expired = table.Column<long>(type: "INTEGER", nullable: false),
+                    Cancelled = table.Column<long>(type: "INTEGER", nullable: false),
+                    WithinSla = table.Column<long>(type: "INTEGER", nullable: false),
+                    Promoted = table.Column<long>(type: "INTEGER", nullable: false),
+                    InputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    Cost = table.Column<double>(type: "REAL", nullable: false),
+                    CounterfactualCost = table.Column<double>(type: "REAL", nullable: false),
+                    DuplicateCost = table.Column<double>(type: "REAL", nullable: false),
+                    Failovers = table.Column<long>(type: "INTEGER", nullable: false),
+                    FailoverExtraCost = table.Column<double>(type: "REAL", nullable: false),
+                    LatencyBuckets = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HourlyRollups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Prices",
                 columns: table => new
                 {
@@ -117,6 +149,19 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ProviderConnections", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RollupStates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastTelemetryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastRunAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RollupStates", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -312,6 +357,12 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 column: "Time");
 
             migrationBuilder.CreateIndex(
+                name: "IX_HourlyRollups_HourStart_WorkloadId_Mode_Provider",
+                table: "HourlyRollups",
+                columns: new[] { "HourStart", "WorkloadId", "Mode", "Provider" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Prices_Provider_Model_EffectiveFrom",
                 table: "Prices",
                 columns: new[] { "Provider", "Model", "EffectiveFrom" },
@@ -327,6 +378,11 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 name: "IX_Requests_BatchJobId",
                 table: "Requests",
                 column: "BatchJobId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_CompletedAt",
+                table: "Requests",
+                column: "CompletedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Requests_ReceivedAt",
@@ -388,6 +444,9 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 name: "FailoverEvents");
 
             migrationBuilder.DropTable(
+                name: "HourlyRollups");
+
+            migrationBuilder.DropTable(
                 name: "Prices");
 
             migrationBuilder.DropTable(
@@ -395,6 +454,9 @@ namespace ControlPlane.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "Requests");
+
+            migrationBuilder.DropTable(
+                name: "RollupStates");
 
             migrationBuilder.DropTable(
                 name: "TcoSettings");
