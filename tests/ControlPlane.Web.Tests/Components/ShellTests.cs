@@ -23,6 +23,7 @@ public sealed class ShellTests : BunitContext
         Services.AddMudServices();
         Services.AddSingleton<IDbContextFactory<ControlPlaneDbContext>>(_database);
         Services.AddSingleton(Options.Create(new ControlPlaneOptions { DisplayName = "ControlPlane Test" }));
+        Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero)));
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
@@ -33,7 +34,7 @@ public sealed class ShellTests : BunitContext
 
         Assert.Equal("ControlPlane Test", layout.Find("#app-name").TextContent);
         var links = layout.FindAll("nav a, .mud-nav-link").Select(a => a.GetAttribute("href")).OfType<string>().Distinct().ToList();
-        Assert.Equal(["/", "/workloads", "/hangfire"], links);
+        Assert.Equal(["/", "/workloads", "/sla", "/failovers", "/costs", "/hangfire"], links);
         Assert.Contains("page body", layout.Markup);
     }
 
