@@ -92,9 +92,14 @@ public sealed class WorkloadStore(IDbContextFactory<ControlPlaneDbContext> facto
         {
             return WorkloadSaveResult.Refused("Someone else saved this workload while you were editing. Reload to see their changes, then edit again.");
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException) when (data.IsNew)
         {
-            // The only unique key a draft can clash on is the slug: another editor took it after our check.
+            // Another editor may have taken the slug between our check and the insert; anything else is a real fault.
+            await using var check = await factory.CreateDbContextAsync(cancellationToken);
+            if (!await check.Workloads.AnyAsync(w => w.Slug == draft.Slug, cancellationToken))
+            {
+                throw;
+            }
             return WorkloadSaveResult.Invalid(new Dictionary<string, string> { [nameof(draft.Slug)] = $"Another workload already uses the slug '{draft.Slug}'." });
         }
         return WorkloadSaveResult.Ok(workload.Slug);
