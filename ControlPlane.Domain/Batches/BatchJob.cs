@@ -73,7 +73,7 @@ public sealed class BatchJob
         CompletedCount = completed;
         FailedCount = failed;
         PollCount++;
-        if (Status.IsTerminal())
+        if (Status.IsProviderFinished())
         {
             FinishedAt ??= at;
             NextPollAt = null;

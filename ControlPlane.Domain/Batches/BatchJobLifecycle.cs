@@ -26,6 +26,10 @@ public static class BatchJobLifecycle
 
     public static bool IsTerminal(this BatchJobStatus status) => Machine.IsTerminal(status);
 
+    /// <summary>The provider is done with the job: nothing more to poll, results (if any) to ingest.</summary>
+    public static bool IsProviderFinished(this BatchJobStatus status) =>
+        status is Completed || status.IsTerminal();
+
     /// <summary>States in which the provider holds the job and we poll it.</summary>
     public static bool IsInFlight(this BatchJobStatus status) =>
         status is Submitted or InProgress or Finalizing or Cancelling;

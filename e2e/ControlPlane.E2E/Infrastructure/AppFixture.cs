@@ -1,0 +1,68 @@
+using ControlPlane.Domain.Abstractions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+[assembly: AssemblyFixture(typeof(ControlPlane.E2E.Infrastructure.AppFixture))]
+
+namespace ControlPlane.E2E.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel (a free loopback port) with a fresh data folder and the demo data, shared by every
+/// journey. Demo traffic is off so the database holds still while a test compares it with the page.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"controlplane-e2e-{Guid.NewGuid():N}");
+    private WebApplicationFactory<Program>? _factory;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app has not started.");
+
+    public ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            // UseSetting (not ConfigureAppConfiguration): Program reads these while registering services, before Build.
+            builder.UseSetting("ControlPlane:DataDirectory", _dataDirectory);
+            builder.UseSetting("ControlPlane:Demo:Enabled", "true");
+            builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
+            builder.UseSetting("ControlPlane:Simulator:Seed", "7");
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+
+        var dataRoot = Services.GetRequiredService<DataPaths>().Root;
+        if (!string.Equals(Path.GetFullPath(dataRoot), Path.GetFullPath(_dataDirectory), StringComparison.Ordinal))
+        {
+            // Guard: never let a test run seed or read a developer's own data folder.
+            throw new InvalidOperationException($"The app uses {dataRoot}, not the test's data folder {_dataDirectory}.");
+        }
+
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        BaseUrl = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))?.TrimEnd('/')
+            ?? throw new InvalidOperationException("Kestrel reported no http address.");
+        Console.Error.WriteLine($"[e2e] app at {BaseUrl}, data in {_dataDirectory}");
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"[e2e] could not delete {_dataDirectory}: {ex.Message}");
+        }
+    }
+}

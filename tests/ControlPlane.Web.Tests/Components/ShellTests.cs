@@ -1,0 +1,89 @@
+using Bunit;
+using ControlPlane.Domain;
+using ControlPlane.Domain.Persistence;
+using ControlPlane.Web.Components.Layout;
+using ControlPlane.Web.Features.Overview;
+using ControlPlane.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace ControlPlane.Web.Tests.Components;
+
+public sealed class ShellTests : BunitContext
+{
+    private readonly InMemoryDatabase _database = new();
+
+    public ShellTests()
+    {
+        Services.AddMudServices();
+        Services.AddSingleton<IDbContextFactory<ControlPlaneDbContext>>(_database);
+        Services.AddSingleton(Options.Create(new ControlPlaneOptions { DisplayName = "ControlPlane Test" }));
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    [Fact]
+    public void Layout_ShowsTheProductNameAndOnlyWorkingPagesInTheNavigation()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        Assert.Equal("ControlPlane Test", layout.Find("#app-name").TextContent);
+        var links = layout.FindAll("nav a, .mud-nav-link").Select(a => a.GetAttribute("href")).OfType<string>().Distinct().ToList();
+        Assert.Equal(["/", "/workloads", "/hangfire"], links);
+        Assert.Contains("page body", layout.Markup);
+    }
+
+    [Fact]
+    public void ThemeToggle_SwitchesBetweenLightAndDark()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(_ => { })));
+        // The theme provider writes the active palette as CSS variables: the page background must change.
+        var light = Background(layout.Markup);
+
+        layout.Find("#theme-toggle").Click();
+
+        var dark = Background(layout.Markup);
+        Assert.NotEqual(light, dark);
+        Assert.NotEmpty(dark);
+    }
+
+    [Fact]
+    public async Task Overview_ShowsCountsFromTheDatabase()
+    {
+        var seeder = new DemoSeeder(_database, new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<DemoSeeder>.Instance);
+        await seeder.SeedAsync(Xunit.TestContext.Current.CancellationToken);
+
+        var page = Render<OverviewPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("5", page.Find("[data-kpi-value=workloads]").TextContent));
+        Assert.Equal("5", page.Find("[data-kpi-value=teams]").TextContent);
+        Assert.Equal("0", page.Find("[data-kpi-value=requests]").TextContent);
+        Assert.Contains("No requests yet", page.Markup);
+        Assert.Contains("3 time-critical · 1 batch-friendly · 1 hybrid", page.Markup);
+    }
+
+    [Fact]
+    public void Overview_OnAnEmptyDatabase_ExplainsWhatWillAppear()
+    {
+        var page = Render<OverviewPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("0", page.Find("[data-kpi-value=workloads]").TextContent));
+        Assert.Contains("No workloads are configured", page.Markup);
+    }
+
+    private static string Background(string markup) =>
+        System.Text.RegularExpressions.Regex.Match(markup, "--mud-palette-background:\\s*([^;]+);").Groups[1].Value;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _database.Dispose();
+        }
+    }
+}

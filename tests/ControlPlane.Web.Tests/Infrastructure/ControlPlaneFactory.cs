@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ControlPlane.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on the test server, with its own temporary data folder. Settings are passed the way an
+/// operator would (configuration keys), so the code under test reads them exactly as in production.
+/// </summary>
+public sealed class ControlPlaneFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public ControlPlaneFactory(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cp-web-tests-" + Guid.NewGuid().ToString("N"));
+        OwnsDataDirectory = dataDirectory is null;
+        _settings = new()
+        {
+            ["ControlPlane:DataDirectory"] = DataDirectory,
+            ["ControlPlane:Demo:Traffic:Enabled"] = "false",
+            ["ControlPlane:Jobs:RunServer"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    private bool OwnsDataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (OwnsDataDirectory)
+        {
+            DeleteQuietly(DataDirectory);
+        }
+    }
+
+    public static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still be closing a pooled handle; a leftover temp folder is harmless.
+        }
+    }
+}
