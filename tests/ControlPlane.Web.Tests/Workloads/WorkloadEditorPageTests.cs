@@ -3,7 +3,7 @@ using ControlPlane.Domain.Persistence;
 using ControlPlane.Domain.Workloads;
 using ControlPlane.Web.Features.Audit;
 using ControlPlane.Web.Features.Workloads.Editor;
-using ControlPlane.Web.Tests.Support;
+using ControlPlane.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -14,14 +14,14 @@ namespace ControlPlane.Web.Tests.Workloads;
 public sealed class WorkloadEditorPageTests : IAsyncLifetime
 {
     private readonly BunitContext _context = new();
-    private TestDatabase _database = null!;
+    private InMemoryDatabase _database = null!;
 
     private static CancellationToken Token => Xunit.TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        var clock = TestClock.Create();
-        _database = await TestDatabase.CreateAsync(clock, seedDemo: true, Token);
+        var clock = DemoData.Clock();
+        _database = await DemoData.SeededDatabaseAsync(clock, Token);
         _context.Services.AddMudServices();
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddSingleton<IDbContextFactory<ControlPlaneDbContext>>(_database);
@@ -34,7 +34,7 @@ public sealed class WorkloadEditorPageTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _context.DisposeAsync();
-        await _database.DisposeAsync();
+        _database.Dispose();
     }
 
     private IRenderedComponent<WorkloadEditorPage> RenderEditor(string? slug)

@@ -1,26 +1,30 @@
 using ControlPlane.Domain.Workloads;
 using ControlPlane.Web.Features.Audit;
 using ControlPlane.Web.Features.Workloads.Editor;
-using ControlPlane.Web.Tests.Support;
+using ControlPlane.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Web.Tests.Workloads;
 
 public sealed class WorkloadStoreTests : IAsyncLifetime
 {
-    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = TestClock.Create();
-    private TestDatabase _database = null!;
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = DemoData.Clock();
+    private InMemoryDatabase _database = null!;
     private WorkloadStore _store = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(_clock, seedDemo: true, Token);
+        _database = await DemoData.SeededDatabaseAsync(_clock, Token);
         _store = new WorkloadStore(_database, _clock, new PlaceholderActor());
     }
 
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _database.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     [Fact]
     public async Task Save_EditOfSegment_WritesAuditEntryWithBeforeAfterAndReason()
@@ -51,8 +55,12 @@ public sealed class WorkloadStoreTests : IAsyncLifetime
         var data = (await _store.LoadAsync("customer-chatbot", Token))!;
         var draft = data.Draft.Clone();
         draft.MonthlyBudget = 9_999m;
-        await _database.ExecuteAsync(
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END;", Token);
+        await using (var setup = _database.CreateDbContext())
+        {
+            // The audit table refuses every insert, as a full disk or a broken constraint would.
+            await setup.Database.ExecuteSqlRawAsync(
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END;", Token);
+        }
 
         await Assert.ThrowsAsync<DbUpdateException>(() => _store.SaveAsync(data, draft, null, Token));
 
