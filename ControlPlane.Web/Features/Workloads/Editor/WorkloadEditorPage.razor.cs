@@ -24,6 +24,7 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
     private IReadOnlyDictionary<string, string> _errors = NoErrors;
     private SegmentRecommendation? _recommendation;
     private decimal? _answerWithinHours;
+    private bool _toleranceTyped;
     private bool _showErrors;
     private bool _saving;
     private bool _notFound;
@@ -52,6 +53,7 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
         _realtimeChoices = ModelChoices.For(_data.CurrentPrices, RequestMode.Realtime);
         _batchChoices = ModelChoices.For(_data.CurrentPrices, RequestMode.Batch);
         _answerWithinHours = _draft.AnswerWithinHours();
+        _toleranceTyped = false;
         _showErrors = !_data.IsNew;
         _problem = null;
         Recompute();
@@ -70,6 +72,11 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
         {
             return;
         }
+        // The tolerance follows the SLA being edited until the person types their own what-if value.
+        if (!_toleranceTyped)
+        {
+            _answerWithinHours = _draft.AnswerWithinHours();
+        }
         var pricing = SegmentAdvisor.PricingFor(_draft, _data.Catalog, _data.Today, _data.BatchOverheadMonthly);
         _recommendation = SegmentAdvisor.Recommend(SegmentAdvisor.QuestionFor(_draft, _answerWithinHours ?? 0), pricing);
         _errors = WorkloadValidator.Validate(_draft, _data.ValidationContext(NeedsReason ? _recommendation.Recommended : null));
@@ -78,6 +85,7 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
     private Task AnswerWithinChangedAsync(decimal? hours)
     {
         _answerWithinHours = hours;
+        _toleranceTyped = hours is not null;
         Recompute();
         return Task.CompletedTask;
     }
