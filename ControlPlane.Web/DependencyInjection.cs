@@ -1,5 +1,7 @@
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Web.Demo;
+using ControlPlane.Web.Features.Audit;
+using ControlPlane.Web.Features.Workloads.Editor;
 using ControlPlane.Web.Hosting;
 using ControlPlane.Web.Jobs;
 using Microsoft.AspNetCore.DataProtection;
@@ -22,6 +24,8 @@ public static class DependencyInjection
         builder.AddControlPlaneHealthChecks();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
         builder.Services.AddScoped<StartupTasks>();
+        builder.Services.AddScoped<ICurrentActor, PlaceholderActor>();
+        builder.Services.AddScoped<WorkloadStore>();
         return builder;
     }
 

@@ -16,7 +16,7 @@ namespace ControlPlane.Domain.Persistence;
 public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options)
 {
     /// <summary>Shadow concurrency token on rows that several actors change (jobs, operators, the API).</summary>
-    internal const string VersionProperty = "Version";
+    public const string VersionProperty = "Version";
 
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Workload> Workloads => Set<Workload>();

@@ -54,6 +54,10 @@ public sealed class Workload
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>Hands the workload to another team; its history and spend stay with the workload.</summary>
+    public void MoveToTeam(Guid teamId) =>
+        TeamId = teamId == Guid.Empty ? throw new DomainException("A workload belongs to a team.") : teamId;
+
     public void Rename(string name) =>
         Name = string.IsNullOrWhiteSpace(name) ? throw new DomainException("A workload needs a name.") : name.Trim();
 
