@@ -2,6 +2,7 @@ using ControlPlane.Domain.Abstractions;
 using ControlPlane.Web.Demo;
 using ControlPlane.Web.Features.Audit;
 using ControlPlane.Web.Features.Workloads.Editor;
+using ControlPlane.Web.Features.Settings;
 using ControlPlane.Web.Hosting;
 using ControlPlane.Web.Jobs;
 using Microsoft.AspNetCore.DataProtection;
@@ -26,6 +27,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<StartupTasks>();
         builder.Services.AddScoped<ICurrentActor, PlaceholderActor>();
         builder.Services.AddScoped<WorkloadStore>();
+        builder.Services.AddScoped<SettingsStore>();
         return builder;
     }
 
