@@ -1,4 +1,5 @@
 using ControlPlane.Domain.Abstractions;
+using ControlPlane.Jobs.Alerts;
 using ControlPlane.Jobs.Providers;
 using ControlPlane.Jobs.Providers.Simulator;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,12 @@ public static class DependencyInjection
         // Real adapters register themselves as IInferenceProvider; the registry serves the Simulator for the rest.
         // DataPaths is registered by the Web host.
         builder.Services.AddSingleton<IProviderRegistry, ProviderRegistry>();
+
+        builder.Services.AddOptions<AlertOptions>()
+            .BindConfiguration(AlertOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(AlertWebhookJob.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using ControlPlane.Domain.Alerts;
 using ControlPlane.Domain.Audit;
 using ControlPlane.Domain.Batches;
 using ControlPlane.Domain.Costs;
@@ -30,6 +31,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<HourlyRollup> HourlyRollups => Set<HourlyRollup>();
     public DbSet<RollupState> RollupStates => Set<RollupState>();
+    public DbSet<Alert> Alerts => Set<Alert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);

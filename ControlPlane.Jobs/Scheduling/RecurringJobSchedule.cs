@@ -1,3 +1,4 @@
+using ControlPlane.Jobs.Alerts;
 using ControlPlane.Jobs.Rollups;
 using Hangfire;
 
@@ -13,5 +14,6 @@ public static class RecurringJobSchedule
     {
         ArgumentNullException.ThrowIfNull(jobs);
         jobs.AddOrUpdate<HourlyRollupJob>("hourly-rollups", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<AlertEvaluationJob>("alerts", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 }

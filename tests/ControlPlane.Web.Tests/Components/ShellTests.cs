@@ -34,7 +34,7 @@ public sealed class ShellTests : BunitContext
 
         Assert.Equal("ControlPlane Test", layout.Find("#app-name").TextContent);
         var links = layout.FindAll("nav a, .mud-nav-link").Select(a => a.GetAttribute("href")).OfType<string>().Distinct().ToList();
-        Assert.Equal(["/", "/workloads", "/sla", "/failovers", "/costs", "/settings", "/hangfire"], links);
+        Assert.Equal(["/", "/workloads", "/sla", "/failovers", "/costs", "/alerts", "/settings", "/hangfire"], links);
         Assert.Contains("page body", layout.Markup);
     }
 
