@@ -6,13 +6,18 @@ using ControlPlane.Domain.Providers;
 using ControlPlane.Domain.Requests;
 using ControlPlane.Domain.Teams;
 using ControlPlane.Domain.Telemetry;
+using ControlPlane.Domain.Users;
 using ControlPlane.Domain.Workloads;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ControlPlane.Domain.Persistence;
 
-public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options)
+/// <summary>The one database: the control plane's tables and ASP.NET Core Identity's (users, roles, logins).</summary>
+public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options)
+    : IdentityDbContext<ControlPlaneUser, IdentityRole, string>(options)
 {
     /// <summary>Shadow concurrency token on rows that several actors change (jobs, operators, the API).</summary>
     internal const string VersionProperty = "Version";
@@ -27,9 +32,14 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<TelemetryEvent> TelemetryEvents => Set<TelemetryEvent>();
     public DbSet<FailoverEvent> FailoverEvents => Set<FailoverEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UserTeam> UserTeams => Set<UserTeam>();
+    public DbSet<StoredSecret> StoredSecrets => Set<StoredSecret>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder); // Identity's tables and keys first; ours may refine them.
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
