@@ -2,6 +2,7 @@ using ControlPlane.Domain.Abstractions;
 using ControlPlane.Web.Demo;
 using ControlPlane.Web.Hosting;
 using ControlPlane.Web.Jobs;
+using ControlPlane.Web.Security;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
@@ -20,6 +21,7 @@ public static class DependencyInjection
             .SetApplicationName("ControlPlane");
         builder.AddControlPlaneHangfire(PathsFrom(builder.Services));
         builder.AddControlPlaneHealthChecks();
+        builder.AddControlPlaneSecurity();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
         builder.Services.AddScoped<StartupTasks>();
         return builder;
