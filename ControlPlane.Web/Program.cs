@@ -2,6 +2,7 @@ using ControlPlane.Domain;
 using ControlPlane.Jobs;
 using ControlPlane.Web;
 using ControlPlane.Web.Components;
+using ControlPlane.Web.Features.Audit;
 using ControlPlane.Web.Hosting;
 using ControlPlane.Web.Security;
 using Hangfire;
@@ -24,6 +25,7 @@ app.UseControlPlaneSecurity();
 app.MapStaticAssets().AllowAnonymous();
 app.MapControlPlaneHealthChecks();
 app.MapAccountEndpoints();
+app.MapAuditEndpoints();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
 {
     DashboardTitle = "ControlPlane jobs",

@@ -47,6 +47,7 @@ public static class SecuritySetup
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentActor, SignedInActor>();
         services.AddSingleton<TeamAccess>();
+        services.AddScoped<Features.Users.UserAdministration>();
 
         services.AddSingleton<IConsoleNotice, StandardOutputNotice>();
         services.AddSingleton<DemoCredentials>();
