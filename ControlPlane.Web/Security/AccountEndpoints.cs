@@ -14,9 +14,18 @@ namespace ControlPlane.Web.Security;
 /// </summary>
 public static class AccountEndpoints
 {
-    public sealed record SignInForm(string? Email, string? Password, string? ReturnUrl);
+    // Settable properties, not positional records: form binding then treats a missing field as null instead of a 400.
+    public sealed class SignInForm
+    {
+        public string? Email { get; set; }
+        public string? Password { get; set; }
+        public string? ReturnUrl { get; set; }
+    }
 
-    public sealed record SignOutForm(string? ReturnUrl);
+    public sealed class SignOutForm
+    {
+        public string? ReturnUrl { get; set; }
+    }
 
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
@@ -27,16 +36,16 @@ public static class AccountEndpoints
     }
 
     private static async Task<RedirectHttpResult> SignInAsync(
-        [FromForm] SignInForm form,
+        [FromForm] SignInForm? form,
         SignInManager<ControlPlaneUser> signIn,
         IDbContextFactory<ControlPlaneDbContext> factory,
         TimeProvider clock,
         ILogger<SignInForm> logger,
         CancellationToken cancellationToken)
     {
-        var returnUrl = SafeReturnUrl(form.ReturnUrl);
-        var email = form.Email?.Trim() ?? "";
-        if (email.Length == 0 || string.IsNullOrEmpty(form.Password))
+        var returnUrl = SafeReturnUrl(form?.ReturnUrl);
+        var email = form?.Email?.Trim() ?? "";
+        if (form is null || email.Length == 0 || string.IsNullOrEmpty(form.Password))
         {
             return TypedResults.Redirect(SignInPageUrl("missing", returnUrl));
         }
@@ -60,10 +69,11 @@ public static class AccountEndpoints
         return TypedResults.Redirect(SignInPageUrl("failed", returnUrl));
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync([FromForm] SignOutForm form, SignInManager<ControlPlaneUser> signIn)
+    private static async Task<RedirectHttpResult> SignOutAsync([FromForm] SignOutForm? form, SignInManager<ControlPlaneUser> signIn)
     {
         await signIn.SignOutAsync();
-        return TypedResults.LocalRedirect("/signin" + (form.ReturnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(form.ReturnUrl))));
+        var returnUrl = SafeReturnUrl(form?.ReturnUrl);
+        return TypedResults.LocalRedirect("/signin" + (returnUrl == "/" ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl)));
     }
 
     /// <summary>Only local paths: a crafted link must not bounce a freshly signed-in user to another site.</summary>
