@@ -5,6 +5,7 @@ using ControlPlane.Web.Features.Workloads.Editor;
 using ControlPlane.Web.Features.Settings;
 using ControlPlane.Web.Hosting;
 using ControlPlane.Web.Jobs;
+using ControlPlane.Web.Security;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
@@ -23,9 +24,9 @@ public static class DependencyInjection
             .SetApplicationName("ControlPlane");
         builder.AddControlPlaneHangfire(PathsFrom(builder.Services));
         builder.AddControlPlaneHealthChecks();
+        builder.AddControlPlaneSecurity();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
         builder.Services.AddScoped<StartupTasks>();
-        builder.Services.AddScoped<ICurrentActor, PlaceholderActor>();
         builder.Services.AddScoped<WorkloadStore>();
         builder.Services.AddScoped<SettingsStore>();
         return builder;

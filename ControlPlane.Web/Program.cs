@@ -2,7 +2,9 @@ using ControlPlane.Domain;
 using ControlPlane.Jobs;
 using ControlPlane.Web;
 using ControlPlane.Web.Components;
+using ControlPlane.Web.Features.Audit;
 using ControlPlane.Web.Hosting;
+using ControlPlane.Web.Security;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,10 +21,17 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 app.UseStatusCodePages();
-app.UseAntiforgery();
-app.MapStaticAssets();
+app.UseControlPlaneSecurity();
+app.MapStaticAssets().AllowAnonymous();
 app.MapControlPlaneHealthChecks();
-app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "ControlPlane jobs", AppPath = "/" });
+app.MapAccountEndpoints();
+app.MapAuditEndpoints();
+app.MapHangfireDashboard("/hangfire", new DashboardOptions
+{
+    DashboardTitle = "ControlPlane jobs",
+    AppPath = "/",
+    Authorization = [new JobDashboardAuthorization()],
+}).RequireAuthorization(Policies.CanUseJobDashboard);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -8,13 +8,18 @@ using ControlPlane.Domain.Requests;
 using ControlPlane.Domain.Rollups;
 using ControlPlane.Domain.Teams;
 using ControlPlane.Domain.Telemetry;
+using ControlPlane.Domain.Users;
 using ControlPlane.Domain.Workloads;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ControlPlane.Domain.Persistence;
 
-public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options)
+/// <summary>The one database: the control plane's tables and ASP.NET Core Identity's (users, roles, logins).</summary>
+public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options)
+    : IdentityDbContext<ControlPlaneUser, IdentityRole, string>(options)
 {
     /// <summary>Shadow concurrency token on rows that several actors change (jobs, operators, the API).</summary>
     public const string VersionProperty = "Version";
@@ -32,9 +37,14 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<HourlyRollup> HourlyRollups => Set<HourlyRollup>();
     public DbSet<RollupState> RollupStates => Set<RollupState>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<UserTeam> UserTeams => Set<UserTeam>();
+    public DbSet<StoredSecret> StoredSecrets => Set<StoredSecret>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder); // Identity's tables and keys first; ours may refine them.
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,6 +1,7 @@
 using ControlPlane.Domain.Persistence;
 using ControlPlane.Jobs.Scheduling;
 using ControlPlane.Web.Demo;
+using ControlPlane.Web.Security.FirstStart;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ public sealed class StartupTasks(
     IServiceProvider services,
     IOptions<DemoOptions> demo,
     IRecurringJobManager recurringJobs,
+    AccountBootstrapper accounts,
     ILogger<StartupTasks> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -21,6 +23,7 @@ public sealed class StartupTasks(
         {
             await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedAsync(cancellationToken);
         }
+        await accounts.RunAsync(cancellationToken);
         RecurringJobSchedule.Apply(recurringJobs);
         logger.LogInformation("ControlPlane is ready (demo data {Demo})", demo.Value.Enabled ? "on" : "off");
     }

@@ -32,6 +32,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("ControlPlane:Demo:Enabled", "true");
             builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
             builder.UseSetting("ControlPlane:Simulator:Seed", "7");
+            builder.UseSetting("ControlPlane:Demo:Password", Pages.SignInPage.DemoPassword);
         });
         _factory.UseKestrel(0);
         _factory.StartServer();

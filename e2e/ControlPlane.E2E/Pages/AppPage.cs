@@ -16,11 +16,21 @@ public abstract class AppPage(IPage page, string baseUrl)
     public ILocator DrawerLink(string name) =>
         Page.Locator(".mud-drawer").GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
 
+    /// <summary>Opens a page; when the app asks for sign-in first, signs in as the demo admin (who may open every page).</summary>
     public async Task GotoAsync(string path)
     {
         await Page.GotoAsync(baseUrl + path);
+        var signIn = new SignInPage(Page, baseUrl);
+        if (signIn.IsShown)
+        {
+            await signIn.SignInAsync(SignInPage.DemoEmail("Admin"));
+        }
         await WaitUntilInteractiveAsync();
     }
+
+    public ILocator UserName => Page.Locator("#user-name");
+
+    public ILocator NavigationLinks => Page.Locator(".mud-drawer .mud-nav-link");
 
     /// <summary>
     /// The first paint is the prerender; clicks before the SignalR circuit connects are lost. The layout sets

@@ -1,7 +1,9 @@
 using Bunit;
 using ControlPlane.Domain;
 using ControlPlane.Domain.Persistence;
+using ControlPlane.Domain.Users;
 using ControlPlane.Web.Components.Layout;
+using ControlPlane.Web.Security;
 using ControlPlane.Web.Features.Overview;
 using ControlPlane.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -27,20 +29,45 @@ public sealed class ShellTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
+    /// <summary>The navigation follows the policies; a test signs in as one role and grants what it allows.</summary>
+    private void SignInAs(string role)
+    {
+        var authorization = AddAuthorization();
+        authorization.SetAuthorized($"{role.ToLowerInvariant()}@demo.local");
+        authorization.SetRoles(role);
+        authorization.SetPolicies(Policies.Grants.Where(g => g.Value.Contains(role)).Select(g => g.Key).ToArray());
+    }
+
     [Fact]
     public void Layout_ShowsTheProductNameAndOnlyWorkingPagesInTheNavigation()
     {
+        SignInAs(Roles.Admin);
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
 
         Assert.Equal("ControlPlane Test", layout.Find("#app-name").TextContent);
         var links = layout.FindAll("nav a, .mud-nav-link").Select(a => a.GetAttribute("href")).OfType<string>().Distinct().ToList();
-        Assert.Equal(["/", "/workloads", "/sla", "/failovers", "/costs", "/alerts", "/settings", "/hangfire"], links);
+        Assert.Equal(["/", "/workloads", "/sla", "/failovers", "/costs", "/alerts", "/users", "/settings", "/audit", "/hangfire"], links);
         Assert.Contains("page body", layout.Markup);
+        Assert.Equal("admin@demo.local", layout.Find("#user-name").TextContent);
+    }
+
+    [Theory]
+    [InlineData(Roles.TechLead, new[] { "/", "/workloads", "/sla", "/failovers", "/alerts" })]
+    [InlineData(Roles.Manager, new[] { "/", "/workloads", "/sla", "/failovers", "/costs", "/alerts", "/audit" })]
+    [InlineData(Roles.Operator, new[] { "/", "/workloads", "/sla", "/failovers", "/alerts", "/hangfire" })]
+    public void Navigation_ShowsOnlyWhatTheRoleMayOpen(string role, string[] expected)
+    {
+        SignInAs(role);
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(_ => { })));
+
+        var links = layout.FindAll(".mud-nav-link").Select(a => a.GetAttribute("href")).OfType<string>().Distinct().ToList();
+        Assert.Equal(expected, links);
     }
 
     [Fact]
     public void ThemeToggle_SwitchesBetweenLightAndDark()
     {
+        SignInAs(Roles.Operator);
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(_ => { })));
         // The theme provider writes the active palette as CSS variables: the page background must change.
         var light = Background(layout.Markup);

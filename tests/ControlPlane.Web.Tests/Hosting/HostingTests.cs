@@ -93,21 +93,30 @@ public sealed class HostingTests
     [Fact]
     public async Task DemoDisabled_StartsWithAnEmptyCatalogue()
     {
-        await using var factory = new ControlPlaneFactory(settings: new Dictionary<string, string?> { ["ControlPlane:Demo:Enabled"] = "false" });
+        await using var factory = new ControlPlaneFactory(settings: new Dictionary<string, string?>
+        {
+            ["ControlPlane:Demo:Enabled"] = "false",
+            ["ControlPlane:Admin:Email"] = "admin@example.com",
+            ["ControlPlane:Admin:Password"] = "Admin-Password-2026",
+        });
         await using var db = await Factory(factory).CreateDbContextAsync(Ct);
         Assert.Equal(0, await db.Workloads.CountAsync(Ct));
-        var page = await factory.CreateClient().GetStringAsync("/", Ct);
+        var client = await SignIn.AsAsync(factory, "admin@example.com", "Admin-Password-2026");
+        var page = await client.GetStringAsync("/", Ct);
         Assert.Contains("No workloads are configured", page);
     }
 
     [Fact]
-    public async Task HangfireDashboard_IsRefusedToRequestsFromOtherMachines()
+    public async Task HangfireDashboard_IsRefusedToAManager_AndAskedForSignInWhenAnonymous()
     {
-        // Until sign-in exists the dashboard answers loopback requests only; the test server's requests have no
-        // client address, exactly like a request whose origin cannot be trusted.
+        // No longer local-requests-only: the dashboard follows the roles (Policies.CanUseJobDashboard).
         await using var factory = new ControlPlaneFactory();
-        var response = await factory.CreateClient().GetAsync("/hangfire", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var anonymous = await SignIn.NewClient(factory).GetAsync("/hangfire", Ct);
+        var manager = await (await SignIn.AsAsync(factory, "manager@demo.local")).GetAsync("/hangfire", Ct);
+
+        Assert.Equal("/signin?returnUrl=%2Fhangfire", anonymous.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, manager.StatusCode);
+        Assert.StartsWith("/forbidden", manager.Headers.Location?.OriginalString);
     }
 
     private static string AppName(string page) =>

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Web.Tests.Infrastructure;
 
@@ -11,8 +13,12 @@ public sealed class ControlPlaneFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public ControlPlaneFactory(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    private readonly Action<IServiceCollection>? _services;
+
+    public ControlPlaneFactory(string? dataDirectory = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cp-web-tests-" + Guid.NewGuid().ToString("N"));
         OwnsDataDirectory = dataDirectory is null;
         _settings = new()
@@ -20,12 +26,16 @@ public sealed class ControlPlaneFactory : WebApplicationFactory<Program>
             ["ControlPlane:DataDirectory"] = DataDirectory,
             ["ControlPlane:Demo:Traffic:Enabled"] = "false",
             ["ControlPlane:Jobs:RunServer"] = "false",
+            // A known demo password, so tests sign in as each demo role through the real sign-in form.
+            ["ControlPlane:Demo:Password"] = DemoPassword,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
         }
     }
+
+    public const string DemoPassword = "Demo-Password-2026";
 
     public string DataDirectory { get; }
 
@@ -36,6 +46,10 @@ public sealed class ControlPlaneFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

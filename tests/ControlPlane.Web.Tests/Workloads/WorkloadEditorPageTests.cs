@@ -3,6 +3,8 @@ using ControlPlane.Domain.Persistence;
 using ControlPlane.Domain.Workloads;
 using ControlPlane.Web.Features.Audit;
 using ControlPlane.Web.Features.Workloads.Editor;
+using ControlPlane.Web.Security;
+using ControlPlane.Domain.Users;
 using ControlPlane.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +30,33 @@ public sealed class WorkloadEditorPageTests : IAsyncLifetime
         _context.Services.AddSingleton<TimeProvider>(clock);
         _context.Services.AddSingleton<ICurrentActor, PlaceholderActor>();
         _context.Services.AddScoped<WorkloadStore>();
+        _context.Services.AddSingleton<TeamAccess>();
+        _authorization = _context.AddAuthorization();
+        SignInAs(Roles.Admin);
         _context.Render<MudPopoverProvider>();
+    }
+
+    private Bunit.TestDoubles.BunitAuthorizationContext _authorization = null!;
+
+    private void SignInAs(string role)
+    {
+        var authorization = _authorization;
+        authorization.SetAuthorized($"{role.ToLowerInvariant()}@demo.local");
+        authorization.SetRoles(role);
+        authorization.SetPolicies(Policies.Grants.Where(g => g.Value.Contains(role)).Select(g => g.Key).ToArray());
+    }
+
+    [Fact]
+    public void Operator_SeesTheWorkloadReadOnly_WithoutSaveOrArchive()
+    {
+        SignInAs(Roles.Operator);
+
+        var cut = _context.Render<WorkloadEditorPage>(p => p.Add(x => x.Slug, "customer-chatbot"));
+
+        cut.WaitForElement("#read-only-notice");
+        Assert.Empty(cut.FindAll("#save-workload"));
+        Assert.Empty(cut.FindAll("#archive-toggle"));
+        Assert.Contains("Only an admin, or a tech lead of the workload's team", cut.Find("#read-only-notice").TextContent);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,7 +2,10 @@ using ControlPlane.Domain.Costs;
 using ControlPlane.Domain.Providers;
 using ControlPlane.Domain.Workloads;
 using ControlPlane.Domain.Workloads.Recommendation;
+using ControlPlane.Web.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 
 namespace ControlPlane.Web.Features.Workloads.Editor;
@@ -11,11 +14,19 @@ namespace ControlPlane.Web.Features.Workloads.Editor;
 /// Creates and edits a workload. Every edit re-runs the validator and the advisor; nothing is stored until the
 /// draft is valid, and a segment that differs from the recommendation is stored only with a reason.
 /// </summary>
-public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationManager navigation, ISnackbar snackbar)
+public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationManager navigation, ISnackbar snackbar,
+    IAuthorizationService authorization, TeamAccess teamAccess)
 {
+    private const string NotAllowed = "Only an admin, or a tech lead of the workload's team, may change it.";
+
     private static readonly IReadOnlyDictionary<string, string> NoErrors = new Dictionary<string, string>();
 
     [Parameter] public string? Slug { get; set; }
+
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    /// <summary>Everyone signed in may read a workload; only the policy plus team membership may change it.</summary>
+    private bool _canEdit;
 
     private WorkloadEditorData? _data;
     private WorkloadDraft _draft = new();
@@ -49,6 +60,7 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
         {
             return;
         }
+        _canEdit = await CanEditAsync(_data.IsNew ? null : _data.Draft.TeamId);
         _draft = _data.Draft.Clone();
         _realtimeChoices = ModelChoices.For(_data.CurrentPrices, RequestMode.Realtime);
         _batchChoices = ModelChoices.For(_data.CurrentPrices, RequestMode.Batch);
@@ -125,6 +137,12 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
         {
             return;
         }
+        // Checked again at save: the team may have changed in the form, and a page can be driven without its buttons.
+        if (!await CanEditAsync(_draft.TeamId) || (!_data.IsNew && !await CanEditAsync(_data.Draft.TeamId)))
+        {
+            _problem = NotAllowed;
+            return;
+        }
         _saving = true;
         try
         {
@@ -154,9 +172,28 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
         {
             return;
         }
+        if (!await CanEditAsync(_data.Draft.TeamId))
+        {
+            _problem = NotAllowed;
+            return;
+        }
         var result = await store.SetArchivedAsync(id, !_data.IsArchived, CancellationToken.None);
         _problem = result.Problem;
         snackbar.Add(_data.IsArchived ? $"Restored {_data.Draft.Name}." : $"Archived {_data.Draft.Name}.", Severity.Info);
         await OnParametersSetAsync();
+    }
+
+    private async Task<bool> CanEditAsync(Guid? teamId)
+    {
+        if (AuthenticationState is null)
+        {
+            return false;
+        }
+        var user = (await AuthenticationState).User;
+        if (!(await authorization.AuthorizeAsync(user, Policies.CanEditWorkloads)).Succeeded)
+        {
+            return false;
+        }
+        return teamId is null || await teamAccess.CanEditTeamAsync(user, teamId.Value, CancellationToken.None);
     }
 }
