@@ -1,4 +1,5 @@
 using ControlPlane.Domain.Abstractions;
+using ControlPlane.Jobs.Providers.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,13 +14,15 @@ namespace ControlPlane.Jobs.Providers.Common;
 /// </summary>
 public static class ProviderRegistration
 {
+    /// <param name="errorsFor">When set, failed answers are mapped to ProviderException inside the HttpClient for this provider id.</param>
     public static bool AddAdapter<TAdapter, TOptions>(
         this IServiceCollection services,
         IConfiguration configuration,
         string sectionName,
         Func<TOptions, bool> isConfigured,
         string httpClientName,
-        Func<TOptions, TimeSpan> httpTimeout)
+        Func<TOptions, TimeSpan> httpTimeout,
+        string? errorsFor = null)
         where TAdapter : class, IInferenceProvider
         where TOptions : class, new()
     {
@@ -31,7 +34,11 @@ public static class ProviderRegistration
         }
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(httpClientName, client => client.Timeout = httpTimeout(configured));
+        var client = services.AddHttpClient(httpClientName, client => client.Timeout = httpTimeout(configured));
+        if (errorsFor is not null)
+        {
+            client.AddHttpMessageHandler(sp => new ProviderErrorHandler(errorsFor, sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSingleton<IInferenceProvider, TAdapter>();
         return true;
     }
