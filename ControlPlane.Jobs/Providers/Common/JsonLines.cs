@@ -25,10 +25,20 @@ public static class JsonLines
             ? value.GetString()
             : null;
 
-    public static int Int(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
-            ? value.GetInt32()
-            : 0;
+    /// <summary>A count, written as a JSON number or (Google's int64 convention) as a numeric string; 0 when absent.</summary>
+    public static int Int(this JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
+        {
+            return 0;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetInt32(),
+            JsonValueKind.String when int.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => 0,
+        };
+    }
 
     /// <summary>The child object, or an undefined element when it is missing or null.</summary>
     public static JsonElement Child(this JsonElement element, string name) =>
