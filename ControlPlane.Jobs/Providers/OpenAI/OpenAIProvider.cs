@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ControlPlane.Domain.Abstractions;
