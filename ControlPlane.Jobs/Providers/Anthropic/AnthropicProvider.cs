@@ -195,7 +195,15 @@ public sealed class AnthropicProvider(IHttpClientFactory httpClientFactory, IOpt
         request.Headers.Add("x-api-key", ApiKey());
         request.Headers.Add("anthropic-version", _options.ApiVersion);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return await httpClientFactory.CreateClient(HttpClientName)
-            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        try
+        {
+            return await httpClientFactory.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (Exception error) when (error is not ProviderException &&
+            ProviderErrors.FromException(Provider, error, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 }

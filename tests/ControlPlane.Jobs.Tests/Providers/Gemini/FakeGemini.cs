@@ -36,12 +36,15 @@ internal sealed class FakeGemini : IAsyncDisposable
         return fake;
     }
 
-    public GeminiProvider Provider()
+    public TimeSpan GenerateDelay { get; set; }
+
+    public GeminiProvider Provider(string timeout = "00:02:00")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{GeminiOptions.SectionName}:ApiKey"] = ApiKey,
             [$"{GeminiOptions.SectionName}:BaseUrl"] = Server.BaseAddress.ToString(),
+            [$"{GeminiOptions.SectionName}:Timeout"] = timeout,
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddGeminiProvider(configuration);
@@ -107,6 +110,7 @@ internal sealed class FakeGemini : IAsyncDisposable
             var (model, method) = (modelAndMethod[..modelAndMethod.LastIndexOf(':')], modelAndMethod[(modelAndMethod.LastIndexOf(':') + 1)..]);
             if (method == "generateContent")
             {
+                await Task.Delay(fake().GenerateDelay);
                 return fake().Generate();
             }
             var body = (await JsonNode.ParseAsync(request.Body))!["batch"]!.AsObject();

@@ -56,6 +56,28 @@ public sealed class GeminiProviderTests
     }
 
     [Fact]
+    public async Task Complete_ProviderSlowerThanTimeout_IsTimeout()
+    {
+        await using var fake = await FakeGemini.StartAsync();
+        fake.GenerateDelay = TimeSpan.FromSeconds(4);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => fake.Provider(timeout: "00:00:01").CompleteAsync(Request(), Token));
+
+        Assert.Equal(ProviderErrorClass.Timeout, error.ErrorClass);
+    }
+
+    [Fact]
+    public async Task Complete_CallerCancels_IsCancellationNotAProviderError()
+    {
+        await using var fake = await FakeGemini.StartAsync();
+        fake.GenerateDelay = TimeSpan.FromSeconds(4);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fake.Provider().CompleteAsync(Request(), cancel.Token));
+    }
+
+    [Fact]
     public async Task Batch_FullLifeCycle_SendsInlineRequestsAndReadsResponsesByKey()
     {
         await using var fake = await FakeGemini.StartAsync();
