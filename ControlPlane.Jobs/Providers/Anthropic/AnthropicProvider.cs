@@ -19,15 +19,21 @@ namespace ControlPlane.Jobs.Providers.Anthropic;
 /// </summary>
 /// <remarks>
 /// Finding a batch by client reference: Message Batches carry no metadata, so the items' custom ids carry a tag of
-/// the client reference. The batch list shows no items, so <see cref="FindBatchAsync"/> can recognise a batch only
-/// once it has ended and its results can be read; an in-progress batch is not found (see docs/providers.md).
+/// the client reference, which identifies an ended batch from its first result line. An in-progress batch shows no
+/// items, so a local <see cref="AnthropicSubmissionJournal"/> remembers each submission (see docs/providers.md).
 /// </remarks>
-public sealed class AnthropicProvider(IHttpClientFactory httpClientFactory, IOptions<AnthropicOptions> options, TimeProvider timeProvider)
+public sealed class AnthropicProvider(
+    IHttpClientFactory httpClientFactory, IOptions<AnthropicOptions> options, TimeProvider timeProvider, DataPaths? dataPaths = null)
     : IInferenceProvider
 {
     public const string HttpClientName = "ControlPlane.Providers.Anthropic";
 
+    /// <summary>How far a batch's created_at may precede our note of the submission (clock skew between us and Anthropic).</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
     private readonly AnthropicOptions _options = options.Value;
+    private readonly AnthropicSubmissionJournal _journal = new(
+        Path.Combine(dataPaths?.Root ?? Path.Combine(Path.GetTempPath(), "controlplane"), "anthropic", "submissions"));
 
     public string Provider => ProviderIds.Anthropic;
 
@@ -91,14 +97,30 @@ public sealed class AnthropicProvider(IHttpClientFactory httpClientFactory, IOpt
             Provider, submission.Items, Capabilities.MaxBatchRequests, Capabilities.MaxBatchBytes,
             (writer, item) => AnthropicBatchWire.WriteRequest(writer, tag, submission.Model, _options.DefaultMaxTokens, item),
             cancellationToken, prefix: """{"requests":[""", separator: ",", suffix: "]}");
+        var note = new AnthropicSubmissionJournal.Entry(submission.ClientReference, submission.Model, timeProvider.GetUtcNow(), input.Count, null);
+        await _journal.WriteAsync(tag, note, cancellationToken);
         using var content = new StreamContent(input.Stream);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var document = await SendJsonAsync(HttpMethod.Post, Url("v1/messages/batches"), content, cancellationToken);
-        return AnthropicBatchWire.Status(document.RootElement);
+        var status = AnthropicBatchWire.Status(document.RootElement);
+        await _journal.WriteAsync(tag, note with { BatchId = status.ProviderBatchId }, CancellationToken.None);
+        return status;
     }
 
+    /// <summary>
+    /// The journal's batch id when the submission was recorded; otherwise recent batches: an ended one whose first result
+    /// carries our tag, or — when the journal shows a submission whose answer was lost — the single unclaimed batch
+    /// created since then with the same number of requests.
+    /// </summary>
     public async Task<ProviderBatchStatus?> FindBatchAsync(string model, string clientReference, CancellationToken cancellationToken)
     {
+        var note = await _journal.ReadAsync(AnthropicBatchWire.Tag(clientReference), cancellationToken);
+        if (note?.BatchId is { } known)
+        {
+            return await GetBatchAsync(known, cancellationToken);
+        }
+        var claimed = note is null ? [] : await _journal.ClaimedAsync(cancellationToken);
+        var candidates = new List<ProviderBatchStatus>();
         var tag = AnthropicBatchWire.Tag(clientReference) + "_";
         string? afterId = null;
         for (var page = 0; page < _options.FindBatchPages; page++)
@@ -107,20 +129,34 @@ public sealed class AnthropicProvider(IHttpClientFactory httpClientFactory, IOpt
             using var list = await SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken);
             foreach (var batch in list.RootElement.Child("data").EnumerateArray())
             {
-                if (batch.Text("results_url") is { } resultsUrl && await FirstCustomIdAsync(resultsUrl, cancellationToken) is { } first &&
-                    first.StartsWith(tag, StringComparison.Ordinal))
+                if (batch.Text("results_url") is { } resultsUrl)
                 {
-                    return AnthropicBatchWire.Status(batch);
+                    if (await FirstCustomIdAsync(resultsUrl, cancellationToken) is { } first && first.StartsWith(tag, StringComparison.Ordinal))
+                    {
+                        return AnthropicBatchWire.Status(batch);
+                    }
+                }
+                else if (note is not null && IsCandidate(batch, note, claimed))
+                {
+                    candidates.Add(AnthropicBatchWire.Status(batch));
                 }
             }
             if (list.RootElement.Child("has_more").ValueKind != JsonValueKind.True)
             {
-                return null;
+                break;
             }
             afterId = list.RootElement.Text("last_id");
         }
-        return null;
+        // Two unclaimed look-alikes cannot be told apart; saying "not found" is safer than adopting the wrong batch.
+        return candidates.Count == 1 ? candidates[0] : null;
     }
+
+    private static bool IsCandidate(JsonElement batch, AnthropicSubmissionJournal.Entry note, HashSet<string> claimed) =>
+        batch.Text("id") is { } id && !claimed.Contains(id) &&
+        DateTimeOffset.TryParse(batch.Text("created_at"), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var createdAt) &&
+        createdAt >= note.SubmittedAt - ClockSkew &&
+        AnthropicBatchWire.Status(batch).Total == note.Count;
 
     public async Task<ProviderBatchStatus> GetBatchAsync(string providerBatchId, CancellationToken cancellationToken)
     {

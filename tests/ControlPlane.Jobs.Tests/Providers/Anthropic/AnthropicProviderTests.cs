@@ -136,6 +136,36 @@ public sealed class AnthropicProviderTests
     }
 
     [Fact]
+    public async Task Find_InProgressBatch_IsFoundThroughTheSubmissionJournal()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        var provider = fake.Provider();
+        var submitted = await provider.SubmitBatchAsync(new BatchSubmission("claude-sonnet-4-5", "job-5", OpenAIProviderTests.Items(2)), Token);
+
+        var found = await provider.FindBatchAsync("claude-sonnet-4-5", "job-5", Token);
+
+        Assert.Equal((submitted.ProviderBatchId, ProviderBatchState.InProgress), (found?.ProviderBatchId, found?.State));
+    }
+
+    [Fact]
+    public async Task Find_AnswerLostAfterAnthropicAccepted_RecoversTheBatchOnce()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        var provider = fake.Provider();
+        await provider.SubmitBatchAsync(new BatchSubmission("claude-sonnet-4-5", "job-other", OpenAIProviderTests.Items(2)), Token);
+        fake.LoseCreateAnswer = true;
+
+        var lost = await Assert.ThrowsAsync<ProviderException>(() =>
+            provider.SubmitBatchAsync(new BatchSubmission("claude-sonnet-4-5", "job-6", OpenAIProviderTests.Items(2)), Token));
+        var found = await provider.FindBatchAsync("claude-sonnet-4-5", "job-6", Token);
+
+        Assert.Equal(ProviderErrorClass.ServerError, lost.ErrorClass);
+        // Two batches of two requests exist; the one already claimed by job-other is not handed out again.
+        Assert.Equal("msgbatch_0002", found?.ProviderBatchId);
+        Assert.Null(await provider.FindBatchAsync("claude-sonnet-4-5", "job-never-submitted", Token));
+    }
+
+    [Fact]
     public async Task Submit_CustomIdTooLongForAnthropic_IsRejectedBeforeAnyCall()
     {
         await using var fake = await FakeAnthropic.StartAsync();

@@ -24,6 +24,11 @@ internal sealed class FakeAnthropic : IAsyncDisposable
 
     public LoopbackServer Server { get; }
 
+    /// <summary>The batch is created but the answer is lost (a 500 comes back), as in a crash between accept and record.</summary>
+    public bool LoseCreateAnswer { get; set; }
+
+    public string DataRoot { get; } = Path.Combine(Path.GetTempPath(), "controlplane-anthropic-tests", Guid.NewGuid().ToString("N"));
+
     public Func<IResult> Messages { get; set; } = () => FakeResponses.Json(Message("Paris.", 21, 2));
 
     public static async Task<FakeAnthropic> StartAsync()
@@ -41,7 +46,7 @@ internal sealed class FakeAnthropic : IAsyncDisposable
             [$"{AnthropicOptions.SectionName}:ApiKey"] = ApiKey,
             [$"{AnthropicOptions.SectionName}:BaseUrl"] = Server.BaseAddress.ToString(),
         }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddSingleton(new DataPaths(DataRoot));
         services.AddAnthropicProvider(configuration);
         return (AnthropicProvider)services.BuildServiceProvider().GetServices<IInferenceProvider>().Single();
     }
@@ -82,7 +87,14 @@ internal sealed class FakeAnthropic : IAsyncDisposable
 
     public static string Ended(string customId, string type) => JsonSerializer.Serialize(new { custom_id = customId, result = new { type } });
 
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        if (Directory.Exists(DataRoot))
+        {
+            Directory.Delete(DataRoot, recursive: true);
+        }
+    }
 
     private static void Map(WebApplication app, Func<FakeAnthropic> fake)
     {
@@ -108,11 +120,13 @@ internal sealed class FakeAnthropic : IAsyncDisposable
             {
                 ["id"] = id, ["type"] = "message_batch", ["processing_status"] = "in_progress",
                 ["request_counts"] = new JsonObject { ["processing"] = customIds.Count, ["succeeded"] = 0, ["errored"] = 0, ["canceled"] = 0, ["expired"] = 0 },
-                ["ended_at"] = null, ["created_at"] = $"2026-01-05T09:00:{fake()._next:D2}Z", ["expires_at"] = "2026-01-06T09:00:00Z",
+                ["ended_at"] = null, ["created_at"] = DateTimeOffset.UtcNow.AddSeconds(fake()._next).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture), ["expires_at"] = "2026-01-06T09:00:00Z",
                 ["archived_at"] = null, ["cancel_initiated_at"] = null, ["results_url"] = null,
             };
             fake()._batches[id] = batch;
-            return Results.Text(batch.ToJsonString(), "application/json");
+            return fake().LoseCreateAnswer
+                ? new RawResult(500, """{"type":"error","error":{"type":"api_error","message":"Internal server error"}}""")
+                : Results.Text(batch.ToJsonString(), "application/json");
         });
         app.MapGet("/v1/messages/batches/{id}", (string id) =>
             fake()._batches.TryGetValue(id, out var batch) ? Results.Text(batch.ToJsonString(), "application/json") : NotFound(id));
