@@ -26,11 +26,24 @@ internal sealed class SageMakerObjects
     public SageMakerObjects(SageMakerOptions options)
     {
         _options = options;
-        _credentials = new(() => CredentialsFrom(options));
-        _s3 = new(() => new AmazonS3Client(_credentials.Value, S3Config(options)));
+        // PublicationOnly: a chain that finds no credentials now (e.g. before a role is attached) is asked again next time.
+        _credentials = new(() => CredentialsFrom(options), LazyThreadSafetyMode.PublicationOnly);
+        _s3 = new(() => new AmazonS3Client(_credentials.Value, S3Config(options)), LazyThreadSafetyMode.PublicationOnly);
     }
 
-    public Task<ImmutableCredentials> CredentialsAsync() => _credentials.Value.GetCredentialsAsync();
+    /// <summary>The resolved credentials; an empty chain is an authentication failure, not a crash.</summary>
+    public async Task<ImmutableCredentials> CredentialsAsync()
+    {
+        try
+        {
+            return await _credentials.Value.GetCredentialsAsync();
+        }
+        catch (AmazonClientException error)
+        {
+            throw new ProviderException(ProviderIds.SageMaker, ProviderErrorClass.Authentication,
+                $"No AWS credentials could be resolved for SageMaker: {error.Message}", null, null, error);
+        }
+    }
 
     public string Key(string batchId, string name) => $"{_options.S3Prefix.Trim('/')}/{batchId}/{name}";
 
@@ -115,6 +128,11 @@ internal sealed class SageMakerObjects
             throw new ProviderException(ProviderIds.SageMaker,
                 status == 404 ? ProviderErrorClass.InvalidRequest : ProviderErrors.Classify(status, error.ErrorCode),
                 $"S3 answered {status} ({error.ErrorCode}): {error.Message}", status, null, error);
+        }
+        catch (AmazonClientException error)
+        {
+            // Raised before any answer came back (connection, DNS, credentials): worth another try later.
+            throw new ProviderException(ProviderIds.SageMaker, ProviderErrorClass.ServerError, $"Could not reach S3: {error.Message}", null, null, error);
         }
     }
 
