@@ -1,6 +1,10 @@
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Alerts;
 using ControlPlane.Jobs.Providers;
+using ControlPlane.Jobs.Providers.Anthropic;
+using ControlPlane.Jobs.Providers.Gemini;
+using ControlPlane.Jobs.Providers.OpenAI;
+using ControlPlane.Jobs.Providers.SageMaker;
 using ControlPlane.Jobs.Providers.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,7 +22,16 @@ public static class DependencyInjection
             .BindConfiguration(SimulatorOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // Real adapters register themselves as IInferenceProvider; the registry serves the Simulator for the rest.
+
+        // Each real adapter registers itself as IInferenceProvider only when its credentials are configured
+        // (ControlPlane:Providers:<Name>, from environment variables or user-secrets); the registry serves the
+        // Simulator for the rest. Their HttpClients have plain timeouts and no retry handler: the real-time
+        // executor owns retries, backoff and circuit breaking.
+        builder.Services.AddOpenAIProvider(builder.Configuration);
+        builder.Services.AddAnthropicProvider(builder.Configuration);
+        builder.Services.AddGeminiProvider(builder.Configuration);
+        builder.Services.AddSageMakerProvider(builder.Configuration);
+
         // DataPaths is registered by the Web host.
         builder.Services.AddSingleton<IProviderRegistry, ProviderRegistry>();
 

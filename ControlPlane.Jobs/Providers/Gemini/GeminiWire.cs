@@ -1,0 +1,169 @@
+using System.Text.Json;
+using ControlPlane.Domain.Abstractions;
+using ControlPlane.Jobs.Providers.Common;
+using ControlPlane.Jobs.Providers.Errors;
+
+namespace ControlPlane.Jobs.Providers.Gemini;
+
+/// <summary>The Gemini API wire format: GenerateContentRequest / Response and the Batch Mode operation.</summary>
+internal static class GeminiWire
+{
+    public const string DisplayNamePrefix = "controlplane-";
+
+    /// <summary>A GenerateContentRequest: system messages go to <c>systemInstruction</c>, assistant turns have role "model".</summary>
+    public static void WriteRequest(Utf8JsonWriter writer, IReadOnlyList<ChatMessage> messages, int? maxOutputTokens)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("contents");
+        foreach (var message in messages.Where(m => m.Role != ChatRole.System))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", message.Role == ChatRole.Assistant ? "model" : "user");
+            WriteTextParts(writer, message.Content);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        var system = string.Join("\n\n", messages.Where(m => m.Role == ChatRole.System).Select(m => m.Content));
+        if (system.Length > 0)
+        {
+            writer.WritePropertyName("systemInstruction");
+            writer.WriteStartObject();
+            WriteTextParts(writer, system);
+            writer.WriteEndObject();
+        }
+        if (maxOutputTokens is { } max)
+        {
+            writer.WritePropertyName("generationConfig");
+            writer.WriteStartObject();
+            writer.WriteNumber("maxOutputTokens", max);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One inline batch request: <c>{"request": {...}, "metadata": {"key": customId}}</c>.</summary>
+    public static void WriteInlineRequest(Utf8JsonWriter writer, BatchItem item)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("request");
+        WriteRequest(writer, item.Messages, item.MaxOutputTokens);
+        writer.WritePropertyName("metadata");
+        writer.WriteStartObject();
+        writer.WriteString("key", item.CustomId);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public static string BatchBodyPrefix(string clientReference) =>
+        $$"""{"batch":{"displayName":{{JsonSerializer.Serialize(DisplayNamePrefix + clientReference)}},"inputConfig":{"requests":{"requests":[""";
+
+    public const string BatchBodySuffix = "]}}}}";
+
+    public static (string Output, TokenUsage Usage, string? FinishReason) Answer(JsonElement response)
+    {
+        var candidate = response.Child("candidates") is { ValueKind: JsonValueKind.Array } candidates && candidates.GetArrayLength() > 0
+            ? candidates[0]
+            : default;
+        var text = candidate.Child("content").Child("parts") is { ValueKind: JsonValueKind.Array } parts
+            ? string.Concat(parts.EnumerateArray().Select(p => p.Text("text")))
+            : "";
+        var usage = response.Child("usageMetadata");
+        // Thinking tokens are billed as output tokens.
+        var output = usage.Int("candidatesTokenCount") + usage.Int("thoughtsTokenCount");
+        return (text, new TokenUsage(usage.Int("promptTokenCount"), output), FinishReason(candidate.Text("finishReason")));
+    }
+
+    public static string? FinishReason(string? reason) => reason switch
+    {
+        null => null,
+        "STOP" => "stop",
+        "MAX_TOKENS" => "length",
+        _ => reason.ToLowerInvariant(),
+    };
+
+    /// <summary>
+    /// The batch as a long-running operation (<c>metadata</c> holds the GenerateContentBatch, <c>response</c> the output)
+    /// or as the bare batch resource (fields at the top, output under <c>output</c>): both shapes are read.
+    /// </summary>
+    public static JsonElement BatchOf(JsonElement operation) =>
+        operation.Child("metadata") is { ValueKind: JsonValueKind.Object } metadata && metadata.Text("state") is not null ? metadata : operation;
+
+    public static JsonElement OutputOf(JsonElement operation)
+    {
+        var response = operation.Child("response");
+        return response.Exists() ? response : BatchOf(operation).Child("output");
+    }
+
+    public static ProviderBatchStatus Status(JsonElement operation)
+    {
+        var batch = BatchOf(operation);
+        var raw = batch.Text("state") ?? "BATCH_STATE_UNSPECIFIED";
+        var stats = batch.Child("batchStats");
+        var inlined = Inlined(operation);
+        return new ProviderBatchStatus(
+            Id(batch.Text("name") ?? operation.Text("name") ?? ""),
+            State(raw), raw,
+            stats.Int("requestCount"), stats.Int("successfulRequestCount"), stats.Int("failedRequestCount"),
+            inlined.ValueKind == JsonValueKind.Array && inlined.GetArrayLength() > 0,
+            operation.Child("error").Text("message"));
+    }
+
+    public static ProviderBatchState State(string state) => state switch
+    {
+        "BATCH_STATE_PENDING" => ProviderBatchState.Validating,
+        "BATCH_STATE_RUNNING" => ProviderBatchState.InProgress,
+        "BATCH_STATE_SUCCEEDED" => ProviderBatchState.Completed,
+        "BATCH_STATE_FAILED" => ProviderBatchState.Failed,
+        "BATCH_STATE_CANCELLED" => ProviderBatchState.Cancelled,
+        "BATCH_STATE_EXPIRED" => ProviderBatchState.Expired,
+        _ => ProviderBatchState.InProgress,
+    };
+
+    public static JsonElement Inlined(JsonElement operation) => OutputOf(operation).Child("inlinedResponses").Child("inlinedResponses");
+
+    /// <summary>The keys of the inline requests as echoed back in the batch, by position (responses come in input order).</summary>
+    public static IReadOnlyList<string?> InputKeys(JsonElement operation) =>
+        BatchOf(operation).Child("inputConfig").Child("requests").Child("requests") is { ValueKind: JsonValueKind.Array } requests
+            ? [.. requests.EnumerateArray().Select(r => r.Child("metadata").Text("key"))]
+            : [];
+
+    public static BatchResultItem ResultItem(string customId, JsonElement inlined)
+    {
+        var error = inlined.Child("error");
+        if (error.Exists())
+        {
+            // A google.rpc.Status: "code" is a gRPC code (3 = INVALID_ARGUMENT), not an HTTP status.
+            var word = error.Text("status") ?? GrpcCodeName(error.Int("code"));
+            return new BatchResultItem(customId, BatchItemOutcome.Errored, null, null,
+                ProviderErrors.Classify(null, word), error.Text("message") ?? "The request failed.");
+        }
+        var (output, usage, _) = Answer(inlined.Child("response"));
+        return new BatchResultItem(customId, BatchItemOutcome.Succeeded, output, usage, null, null);
+    }
+
+    /// <summary>"batches/abc" → "abc": our id is the bare batch id; paths add the prefix back.</summary>
+    public static string Id(string name) => name.StartsWith("batches/", StringComparison.Ordinal) ? name["batches/".Length..] : name;
+
+    private static string? GrpcCodeName(int code) => code switch
+    {
+        3 => "INVALID_ARGUMENT",
+        4 => "DEADLINE_EXCEEDED",
+        5 => "NOT_FOUND",
+        7 => "PERMISSION_DENIED",
+        8 => "RESOURCE_EXHAUSTED",
+        9 => "FAILED_PRECONDITION",
+        13 => "INTERNAL",
+        14 => "UNAVAILABLE",
+        16 => "UNAUTHENTICATED",
+        _ => null,
+    };
+
+    private static void WriteTextParts(Utf8JsonWriter writer, string text)
+    {
+        writer.WriteStartArray("parts");
+        writer.WriteStartObject();
+        writer.WriteString("text", text);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+}
