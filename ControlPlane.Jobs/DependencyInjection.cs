@@ -1,6 +1,12 @@
 using ControlPlane.Domain.Abstractions;
+using ControlPlane.Domain.Routing;
+using ControlPlane.Jobs.Costs;
 using ControlPlane.Jobs.Providers;
 using ControlPlane.Jobs.Providers.Simulator;
+using ControlPlane.Jobs.Realtime;
+using ControlPlane.Jobs.Requests;
+using ControlPlane.Jobs.Routing;
+using ControlPlane.Jobs.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -8,7 +14,7 @@ namespace ControlPlane.Jobs;
 
 public static class DependencyInjection
 {
-    /// <summary>Provider adapters, the Simulator, the real-time dispatcher and Hangfire jobs.</summary>
+    /// <summary>Provider adapters, the Simulator, routing, the real-time executor, the telemetry writer and Hangfire jobs.</summary>
     public static IHostApplicationBuilder AddControlPlaneJobs(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
@@ -20,6 +26,19 @@ public static class DependencyInjection
         // Real adapters register themselves as IInferenceProvider; the registry serves the Simulator for the rest.
         // DataPaths is registered by the Web host.
         builder.Services.AddSingleton<IProviderRegistry, ProviderRegistry>();
+
+        builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IBatchTurnaroundEstimate, ConfiguredBatchTurnaround>();
+        builder.Services.AddSingleton<CircuitBreakers>();
+        builder.Services.AddSingleton<RealtimeExecutor>();
+        builder.Services.AddSingleton<PriceCatalogSource>();
+        builder.Services.AddSingleton<WorkloadDirectory>();
+        builder.Services.AddSingleton<RequestMetrics>();
+        builder.Services.AddSingleton<RequestService>();
+        builder.Services.AddSingleton<TelemetryQueue>();
+        builder.Services.AddHostedService<TelemetryWriter>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using ControlPlane.Domain.ApiKeys;
 using ControlPlane.Domain.Audit;
 using ControlPlane.Domain.Batches;
 using ControlPlane.Domain.Costs;
@@ -27,6 +28,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<TelemetryEvent> TelemetryEvents => Set<TelemetryEvent>();
     public DbSet<FailoverEvent> FailoverEvents => Set<FailoverEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);
