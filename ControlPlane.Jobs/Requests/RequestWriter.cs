@@ -14,7 +14,7 @@ namespace ControlPlane.Jobs.Requests;
 /// durably stored. If a batch fails (e.g. an idempotency key raced), its rows are retried one by one so each caller
 /// gets its own outcome.
 /// </summary>
-public sealed class RequestWriter(IDbContextFactory<ControlPlaneDbContext> factory) : BackgroundService
+public sealed class RequestWriter(IDbContextFactory<ControlPlaneDbContext> factory, WriteGate gate) : BackgroundService
 {
     private const int MaxBatch = 512;
 
@@ -108,7 +108,9 @@ public sealed class RequestWriter(IDbContextFactory<ControlPlaneDbContext> facto
         }
     }
 
-    private async Task SaveAsync(IReadOnlyList<Pending> batch)
+    private Task SaveAsync(IReadOnlyList<Pending> batch) => gate.RunAsync(() => SaveNowAsync(batch));
+
+    private async Task SaveNowAsync(IReadOnlyList<Pending> batch)
     {
         await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);

@@ -17,6 +17,7 @@ internal static class LoadTest
     public static async Task Main(string[] args)
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        var rate = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;
         const string Key = "benchmark-bootstrap-key-0123456789";
         var dataDirectory = Path.Combine(Path.GetTempPath(), "cp-bench-" + Guid.NewGuid().ToString("N"));
 
@@ -35,9 +36,9 @@ internal static class LoadTest
         await ClosedLoopAsync(http, "customer-chatbot", 16, TimeSpan.FromSeconds(3));
         await ClosedLoopAsync(http, "document-processing", 16, TimeSpan.FromSeconds(2));
 
-        var latencies = await OpenLoopAsync(http, "customer-chatbot", 500, TimeSpan.FromSeconds(seconds));
+        var latencies = await OpenLoopAsync(http, "customer-chatbot", rate, TimeSpan.FromSeconds(seconds));
         latencies.Sort();
-        Console.WriteLine($"Real-time at 500 req/s: {latencies.Count} requests, p50 {P(latencies, 0.50):0.00} ms, p90 {P(latencies, 0.90):0.00} ms, " +
+        Console.WriteLine($"Real-time at {rate} req/s: {latencies.Count} requests, p50 {P(latencies, 0.50):0.00} ms, p90 {P(latencies, 0.90):0.00} ms, " +
                           $"p99 {P(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms");
 
         var (accepted, elapsed) = await ClosedLoopAsync(http, "document-processing", 64, TimeSpan.FromSeconds(seconds));
