@@ -1,11 +1,17 @@
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Alerts;
+using ControlPlane.Domain.Routing;
+using ControlPlane.Jobs.Costs;
 using ControlPlane.Jobs.Providers;
 using ControlPlane.Jobs.Providers.Anthropic;
 using ControlPlane.Jobs.Providers.Gemini;
 using ControlPlane.Jobs.Providers.OpenAI;
 using ControlPlane.Jobs.Providers.SageMaker;
 using ControlPlane.Jobs.Providers.Simulator;
+using ControlPlane.Jobs.Realtime;
+using ControlPlane.Jobs.Requests;
+using ControlPlane.Jobs.Routing;
+using ControlPlane.Jobs.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,7 +19,7 @@ namespace ControlPlane.Jobs;
 
 public static class DependencyInjection
 {
-    /// <summary>Provider adapters, the Simulator, the real-time dispatcher and Hangfire jobs.</summary>
+    /// <summary>Provider adapters, the Simulator, routing, the real-time executor, the telemetry writer and Hangfire jobs.</summary>
     public static IHostApplicationBuilder AddControlPlaneJobs(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
@@ -40,6 +46,21 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHttpClient(AlertWebhookJob.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IBatchTurnaroundEstimate, ConfiguredBatchTurnaround>();
+        builder.Services.AddSingleton<CircuitBreakers>();
+        builder.Services.AddSingleton<RealtimeExecutor>();
+        builder.Services.AddSingleton<PriceCatalogSource>();
+        builder.Services.AddSingleton<WorkloadDirectory>();
+        builder.Services.AddSingleton<RequestMetrics>();
+        builder.Services.AddSingleton<RequestService>();
+        builder.Services.AddSingleton<WriteGate>();
+        builder.Services.AddSingleton<RequestWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestWriter>());
+        builder.Services.AddSingleton<TelemetryQueue>();
+        builder.Services.AddHostedService<TelemetryWriter>();
         return builder;
     }
 }

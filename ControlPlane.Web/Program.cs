@@ -5,6 +5,7 @@ using ControlPlane.Web.Components;
 using ControlPlane.Web.Features.Audit;
 using ControlPlane.Web.Hosting;
 using ControlPlane.Web.Security;
+using ControlPlane.Web.Endpoints;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,6 +33,7 @@ app.MapHangfireDashboard("/hangfire", new DashboardOptions
     AppPath = "/",
     Authorization = [new JobDashboardAuthorization()],
 }).RequireAuthorization(Policies.CanUseJobDashboard);
+app.MapControlPlaneApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using ControlPlane.Domain.Alerts;
+using ControlPlane.Domain.ApiKeys;
 using ControlPlane.Domain.Audit;
 using ControlPlane.Domain.Batches;
 using ControlPlane.Domain.Costs;
@@ -24,6 +25,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Shadow concurrency token on rows that several actors change (jobs, operators, the API).</summary>
     public const string VersionProperty = "Version";
 
+    /// <summary>The shadow concurrency token's name, for writers that attach detached rows.</summary>
+    public const string VersionPropertyName = VersionProperty;
+
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Workload> Workloads => Set<Workload>();
     public DbSet<ProviderConnection> ProviderConnections => Set<ProviderConnection>();
@@ -39,6 +43,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<UserTeam> UserTeams => Set<UserTeam>();
     public DbSet<StoredSecret> StoredSecrets => Set<StoredSecret>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

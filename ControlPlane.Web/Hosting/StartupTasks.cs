@@ -14,6 +14,7 @@ public sealed class StartupTasks(
     IOptions<DemoOptions> demo,
     IRecurringJobManager recurringJobs,
     AccountBootstrapper accounts,
+    Features.Keys.ApiKeyService apiKeys,
     ILogger<StartupTasks> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -24,6 +25,7 @@ public sealed class StartupTasks(
             await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedAsync(cancellationToken);
         }
         await accounts.RunAsync(cancellationToken);
+        await apiKeys.EnsureBootstrapKeyAsync(cancellationToken);
         RecurringJobSchedule.Apply(recurringJobs);
         logger.LogInformation("ControlPlane is ready (demo data {Demo})", demo.Value.Enabled ? "on" : "off");
     }

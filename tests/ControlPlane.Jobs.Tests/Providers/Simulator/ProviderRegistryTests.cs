@@ -1,3 +1,4 @@
+using ControlPlane.Domain;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Providers;
@@ -98,8 +99,10 @@ public sealed class ProviderRegistryTests : IDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ControlPlane:Simulator:RealtimeErrorRate"] = "1.5",
+            ["ControlPlane:DataDirectory"] = _harness.Paths.Root,
         });
-        builder.Services.AddSingleton(_harness.Paths);
+        // The Jobs layer's request path and telemetry writer need the Domain's store, as in the real host.
+        builder.AddControlPlaneDomain();
         builder.AddControlPlaneJobs();
         using var host = builder.Build();
 

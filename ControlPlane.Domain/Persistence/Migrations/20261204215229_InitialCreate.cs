@@ -410,6 +410,31 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Lookup = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    WorkloadIds = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApiKeys_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UserTeams",
                 columns: table => new
                 {
@@ -545,6 +570,17 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 name: "IX_Alerts_RaisedAt",
                 table: "Alerts",
                 column: "RaisedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Lookup",
+                table: "ApiKeys",
+                column: "Lookup",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_TeamId",
+                table: "ApiKeys",
+                column: "TeamId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -701,6 +737,9 @@ namespace ControlPlane.Domain.Persistence.Migrations
         {
             migrationBuilder.DropTable(
                 name: "Alerts");
+
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ControlPlane.Domain.Persistence.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261204213106_InitialCreate")]
+    [Migration("20261204215229_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -84,6 +84,54 @@ namespace ControlPlane.Domain.Persistence.Migrations
                     b.HasIndex("RaisedAt");
 
                     b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.ApiKeys.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Lookup")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("_workloadIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("WorkloadIds");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Lookup")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId");
+
+                    b.ToTable("ApiKeys");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Audit.AuditEntry", b =>
@@ -1079,6 +1127,14 @@ namespace ControlPlane.Domain.Persistence.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.ApiKeys.ApiKey", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Requests.InferenceRequest", b =>
