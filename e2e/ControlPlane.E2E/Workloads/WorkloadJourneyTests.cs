@@ -20,6 +20,10 @@ public sealed class WorkloadJourneyTests(AppFixture app, BrowserFixture browser)
     [Fact]
     public async Task TechLead_CreatesHybridWorkload_ReadsAdvice_ChangesSegment_SeesAudit()
     {
+        // The demo tech lead belongs to Data Platform, so may create and change its workloads.
+        var signIn = new SignInPage(Page, App.BaseUrl);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(SignInPage.DemoEmail("TechLead"));
         var editor = new WorkloadEditorPage(Page, App.BaseUrl);
         await editor.OpenNewAsync();
         await Expect(editor.Heading).ToHaveTextAsync("New workload");
@@ -52,7 +56,7 @@ public sealed class WorkloadJourneyTests(AppFixture app, BrowserFixture browser)
         await Page.ReloadAsync();
         await editor.WaitUntilInteractiveAsync();
         await Expect(editor.Heading).ToHaveTextAsync("Nightly catalogue summaries");
-        await Expect(editor.AuditEntry("Created")).ToContainTextAsync("anonymous (sign-in not configured)");
+        await Expect(editor.AuditEntry("Created")).ToContainTextAsync("techlead@demo.local");
 
         await editor.ChooseSegmentAsync("Batch-friendly");
         await editor.FillAsync("CompletionDeadlineHours", "30");
