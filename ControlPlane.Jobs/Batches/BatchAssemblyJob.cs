@@ -9,6 +9,7 @@ using ControlPlane.Domain.Routing;
 using ControlPlane.Domain.Telemetry;
 using ControlPlane.Jobs.Routing;
 using ControlPlane.Jobs.Telemetry;
+using ControlPlane.Jobs.Scheduling;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -31,13 +32,13 @@ public sealed class BatchAssemblyJob(
     IOptions<BatchOptions> options,
     IOptions<RoutingOptions> routing,
     IBatchJobQueue queue,
+    RecurringRunGate gate,
     TelemetryQueue telemetry,
     TimeProvider clock,
     ILogger<BatchAssemblyJob> logger)
 {
     // Rough JSONL framing per line (custom id, method, url, body keys) on top of the input itself.
     private const int LineOverheadBytes = 200;
-    private static readonly SemaphoreSlim Running = new(1, 1);
 
     private sealed record Candidate(Guid Id, Guid WorkloadId, Guid TeamId, string Provider, string Model,
         DateTimeOffset ReceivedAt, DateTimeOffset? Deadline, int InputLength);
@@ -46,18 +47,8 @@ public sealed class BatchAssemblyJob(
     public async Task<IReadOnlyList<Guid>> RunAsync(CancellationToken cancellationToken)
     {
         // A slow run must not be joined by the next tick in this process; other instances are kept apart by the guard.
-        if (!await Running.WaitAsync(0, cancellationToken))
-        {
-            return [];
-        }
-        try
-        {
-            return await AssembleAsync(cancellationToken);
-        }
-        finally
-        {
-            Running.Release();
-        }
+        using var entered = gate.TryEnter(nameof(BatchAssemblyJob));
+        return entered is null ? [] : await AssembleAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<Guid>> AssembleAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Domain.Batches;
 using ControlPlane.Domain.Persistence;
+using ControlPlane.Jobs.Scheduling;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -19,52 +20,47 @@ public sealed class BatchPollJob(
     IDbContextFactory<ControlPlaneDbContext> factory,
     IProviderRegistry providers,
     IBatchJobQueue queue,
+    RecurringRunGate gate,
     IOptions<BatchOptions> options,
     TimeProvider clock,
     ILogger<BatchPollJob> logger)
 {
     // How long a finished job waits before its ingestion is enqueued again (if the first enqueue was lost).
     internal static readonly TimeSpan IngestRecheck = TimeSpan.FromMinutes(5);
-    private static readonly SemaphoreSlim Running = new(1, 1);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (!await Running.WaitAsync(0, cancellationToken))
+        using var entered = gate.TryEnter(nameof(BatchPollJob));
+        if (entered is null)
         {
             return 0;
         }
-        try
+
+        var now = clock.GetUtcNow();
+        List<Guid> due;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
-            var now = clock.GetUtcNow();
-            List<Guid> due;
-            await using (var db = await factory.CreateDbContextAsync(cancellationToken))
-            {
-                due = await db.BatchJobs.AsNoTracking()
-                    .Where(j => j.NextPollAt != null && j.NextPollAt <= now)
-                    .OrderBy(j => j.NextPollAt)
-                    .Select(j => j.Id)
-                    .Take(options.Value.MaxJobsPerPoll)
-                    .ToListAsync(cancellationToken);
-            }
-            foreach (var id in due)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    await PollOneAsync(id, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    logger.LogWarning(ex, "Polling batch job {JobId} failed; it is tried again later", id);
-                    await RecordFailureAsync(id, ex);
-                }
-            }
-            return due.Count;
+            due = await db.BatchJobs.AsNoTracking()
+                .Where(j => j.NextPollAt != null && j.NextPollAt <= now)
+                .OrderBy(j => j.NextPollAt)
+                .Select(j => j.Id)
+                .Take(options.Value.MaxJobsPerPoll)
+                .ToListAsync(cancellationToken);
         }
-        finally
+        foreach (var id in due)
         {
-            Running.Release();
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await PollOneAsync(id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Polling batch job {JobId} failed; it is tried again later", id);
+                await RecordFailureAsync(id, ex);
+            }
         }
+        return due.Count;
     }
 
     /// <summary>One job's turn: ask the provider, store what it said, decide the next look.</summary>
