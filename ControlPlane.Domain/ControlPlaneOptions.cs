@@ -17,4 +17,7 @@ public sealed class ControlPlaneOptions
 
     /// <summary>An EF Core connection string; empty means <c>controlplane.db</c> in the data directory.</summary>
     public string? DatabaseConnectionString { get; set; }
+
+    /// <summary>An API key with access to every team, for automation and first use; stored hashed like any other. Empty: none.</summary>
+    public string? BootstrapApiKey { get; set; }
 }

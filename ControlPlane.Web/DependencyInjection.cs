@@ -1,4 +1,9 @@
 using ControlPlane.Domain.Abstractions;
+using ControlPlane.Jobs.Requests;
+using ControlPlane.Web.Endpoints;
+using ControlPlane.Web.Endpoints.Auth;
+using ControlPlane.Web.Features.Keys;
+using OpenTelemetry.Metrics;
 using ControlPlane.Web.Demo;
 using ControlPlane.Web.Hosting;
 using ControlPlane.Web.Jobs;
@@ -22,6 +27,31 @@ public static class DependencyInjection
         builder.AddControlPlaneHealthChecks();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
         builder.Services.AddScoped<StartupTasks>();
+        builder.AddControlPlaneApi();
+        return builder;
+    }
+
+    /// <summary>The public API: key authentication, limits, OpenAPI document and Prometheus metrics.</summary>
+    private static IHostApplicationBuilder AddControlPlaneApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddSingleton<ApiKeyFilter>();
+        builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ControlPlane API";
+            document.Info.Description = "One API for every AI request: routed to real time or batch by the workload's segment and deadline. " +
+                "Authenticate with 'Authorization: Bearer <API key>'.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(RequestMetrics.MeterName)
+            .AddView("controlplane.request.duration", new ExplicitBucketHistogramConfiguration
+            {
+                Boundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+            })
+            .AddPrometheusExporter());
         return builder;
     }
 

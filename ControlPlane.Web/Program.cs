@@ -3,6 +3,7 @@ using ControlPlane.Jobs;
 using ControlPlane.Web;
 using ControlPlane.Web.Components;
 using ControlPlane.Web.Hosting;
+using ControlPlane.Web.Endpoints;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ app.UseStatusCodePages();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapControlPlaneHealthChecks();
+app.MapControlPlaneApi();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "ControlPlane jobs", AppPath = "/" });
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -67,6 +67,10 @@ public sealed class ApiKey
         {
             throw new DomainException("The bootstrap API key must be at least 16 characters long.");
         }
+        if (token.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        {
+            throw new DomainException($"The bootstrap API key must not start with '{TokenPrefix}': that prefix marks generated keys.");
+        }
         return new ApiKey("Bootstrap key (configuration)", null, [], BootstrapLookup, Hash(token), now);
     }
 

@@ -13,8 +13,9 @@ public static class RequestRouter
     /// <param name="requestDeadline">The caller's deadline, absolute; null when the request gave none.</param>
     /// <param name="expectedTurnaround">Expected batch turnaround on the workload's batch model.</param>
     /// <param name="safetyMargin">Room kept on top of the turnaround, so a late batch can still be promoted in time.</param>
+    /// <param name="callerWaits">The caller holds the connection for the answer (a synchronous API): hybrid work runs in real time.</param>
     public static RoutingDecision Route(Workload workload, DateTimeOffset? requestDeadline, DateTimeOffset now,
-        TimeSpan expectedTurnaround, TimeSpan safetyMargin)
+        TimeSpan expectedTurnaround, TimeSpan safetyMargin, bool callerWaits = false)
     {
         ArgumentNullException.ThrowIfNull(workload);
         switch (workload.Segment)
@@ -28,6 +29,9 @@ public static class RequestRouter
                     ? $" The deadline ({Span(d - now)} away) is shorter than the expected turnaround of {Span(expectedTurnaround)}; the request will be promoted to real time if it comes at risk."
                     : "";
                 return new(RequestMode.Batch, batchModel, "Batch-friendly workload: always sent to batch at the batch discount." + note);
+            case Segment.Hybrid when callerWaits:
+                return new(RequestMode.Realtime, workload.RealtimeModel,
+                    "Hybrid workload called through a synchronous endpoint: the caller waits for the answer, so it runs in real time.");
             default:
                 return RouteHybrid(workload, requestDeadline, now, expectedTurnaround, safetyMargin);
         }

@@ -47,7 +47,7 @@ public sealed partial class RequestService(
         var request = new InferenceRequest(workload.Id, workload.TeamId, command.InputJson, command.MaxOutputTokens,
             command.Deadline, command.IdempotencyKey, command.BodyHash, now) { MetadataJson = command.MetadataJson };
         var expected = workload.BatchModel is { } batchModel ? turnaround.ExpectedTurnaround(batchModel) : routing.Value.ExpectedBatchTurnaround;
-        var decision = RequestRouter.Route(workload, command.Deadline, now, expected, routing.Value.SafetyMargin);
+        var decision = RequestRouter.Route(workload, command.Deadline, now, expected, routing.Value.SafetyMargin, command.CallerWaits);
         request.Route(decision, now);
 
         var events = new List<TelemetryEvent>

@@ -14,7 +14,8 @@ public sealed record SubmitCommand(
     DateTimeOffset? Deadline,
     string? IdempotencyKey,
     string BodyHash,
-    string? MetadataJson);
+    string? MetadataJson,
+    bool CallerWaits = false);
 
 /// <summary>What became of a submitted request.</summary>
 public abstract record SubmitResult

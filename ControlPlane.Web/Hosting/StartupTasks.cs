@@ -12,6 +12,7 @@ public sealed class StartupTasks(
     IServiceProvider services,
     IOptions<DemoOptions> demo,
     IRecurringJobManager recurringJobs,
+    Features.Keys.ApiKeyService apiKeys,
     ILogger<StartupTasks> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -21,6 +22,7 @@ public sealed class StartupTasks(
         {
             await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedAsync(cancellationToken);
         }
+        await apiKeys.EnsureBootstrapKeyAsync(cancellationToken);
         RecurringJobSchedule.Apply(recurringJobs);
         logger.LogInformation("ControlPlane is ready (demo data {Demo})", demo.Value.Enabled ? "on" : "off");
     }

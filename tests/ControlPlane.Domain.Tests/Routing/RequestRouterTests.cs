@@ -134,6 +134,14 @@ public sealed class RequestRouterTests
         Assert.Contains("without a batch model", decision.Reason);
     }
 
+    [Fact]
+    public void Route_HybridWhenTheCallerWaits_GoesRealtimeWhateverTheDeadline()
+    {
+        var decision = RequestRouter.Route(Make(Segment.Hybrid, TimeSpan.FromHours(6)), null, Now, Turnaround, Margin, callerWaits: true);
+        Assert.Equal(RequestMode.Realtime, decision.Mode);
+        Assert.Contains("caller waits", decision.Reason);
+    }
+
     [Theory]
     [InlineData(30, "30 s")]
     [InlineData(90, "1 min 30 s")]
