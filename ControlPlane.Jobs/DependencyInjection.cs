@@ -51,6 +51,7 @@ public static class DependencyInjection
         builder.Services.AddOptions<BatchOptions>().BindConfiguration(BatchOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IBatchJobQueue, HangfireBatchJobQueue>();
         builder.Services.AddSingleton<BatchPromotion>();
+        builder.Services.AddSingleton<BatchOperations>();
         builder.Services.AddSingleton<RecurringRunGate>();
         builder.Services.AddTransient<BatchAssemblyJob>();
         builder.Services.AddTransient<BatchSubmitJob>();

@@ -27,6 +27,8 @@ public static class DependencyInjection
         builder.AddControlPlaneHealthChecks();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
         builder.Services.AddScoped<StartupTasks>();
+        // Audit entries name who acted; see Hosting/CurrentActor.cs for the placeholder until sign-in exists.
+        builder.Services.AddScoped<ICurrentActor, CircuitActor>();
         builder.AddControlPlaneApi();
         return builder;
     }
