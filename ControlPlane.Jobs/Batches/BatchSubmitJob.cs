@@ -140,7 +140,7 @@ public sealed class BatchSubmitJob(
                 .ToListAsync(cancellationToken);
             foreach (var row in page)
             {
-                yield return new BatchItem(row.Id.ToString(), RequestInput.Messages(row.InputJson), row.MaxOutputTokens);
+                yield return new BatchItem(row.Id.ToString(), StoredInput.Messages(row.InputJson), row.MaxOutputTokens);
             }
             if (page.Count < pageSize)
             {

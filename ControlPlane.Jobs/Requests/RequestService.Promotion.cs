@@ -41,7 +41,7 @@ public sealed partial class RequestService
         }
         var events = new List<TelemetryEvent> { Event(request, TelemetryEventType.Dispatched, now, attempt: request.Attempts, detail: reason) };
 
-        var call = new RealtimeCall(request.Id, candidates, RequestInput.Messages(request.InputJson), request.MaxOutputTokens);
+        var call = new RealtimeCall(request.Id, candidates, StoredInput.Messages(request.InputJson), request.MaxOutputTokens);
         var outcome = await executor.ExecuteAsync(call, CancellationToken.None);
         await RecordOutcomeAsync(db, request, candidates[0], outcome, events, CancellationToken.None);
 

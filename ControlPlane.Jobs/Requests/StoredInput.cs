@@ -8,7 +8,7 @@ namespace ControlPlane.Jobs.Requests;
 /// shapes the API stores: <c>{"messages":[{"role":"user","content":"…"}]}</c>, a bare message array, or
 /// <c>{"prompt":"…"}</c>. Anything else is sent as one user message, so one odd row cannot stop a whole batch.
 /// </summary>
-public static class RequestInput
+public static class StoredInput
 {
     public static IReadOnlyList<ChatMessage> Messages(string inputJson)
     {
