@@ -38,7 +38,8 @@ public sealed class BatchPromoteJob(
             var job = await db.BatchJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken);
             (providerBatchId, provider) = (job.ProviderBatchId, job.Provider);
         }
-        if (claim.Outcome == PromoteOutcome.Promoted && providerBatchId is not null)
+        // Also when the claim was made earlier (by the UI or stuck detection): cancelling twice is harmless.
+        if (providerBatchId is not null)
         {
             try
             {

@@ -43,6 +43,12 @@ public sealed class BatchPromotionTests
         await using var db = h.Db();
         var audit = Assert.Single(await db.AuditEntries.AsNoTracking().ToListAsync(Token));
         Assert.Equal(("batch.promote", BatchStuckDetectionJob.AutoActor), (audit.Action, audit.Actor));
+
+        // The queued promote run finds the job already claimed: it still cancels at the provider and dispatches.
+        var run = await h.Get<BatchPromoteJob>().RunAsync(jobId, actor, reason, Token);
+        Assert.Equal(PromoteOutcome.AlreadyPromoted, run.Outcome);
+        Assert.True(h.Scripted!.Single().CancelRequested);
+        Assert.All(await h.RequestsAsync(), r => Assert.Equal(RequestStatus.Succeeded, r.Status));
     }
 
     [Fact]
