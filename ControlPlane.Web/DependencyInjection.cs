@@ -26,6 +26,8 @@ public static class DependencyInjection
         builder.AddControlPlaneHangfire(PathsFrom(builder.Services));
         builder.AddControlPlaneHealthChecks();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+        builder.Services.AddSingleton<DemoKeys>();
+        builder.Services.AddHostedService<DemoTrafficGenerator>();
         builder.Services.AddScoped<StartupTasks>();
         // Audit entries name who acted; see Hosting/CurrentActor.cs for the placeholder until sign-in exists.
         builder.Services.AddScoped<ICurrentActor, CircuitActor>();

@@ -109,6 +109,18 @@ public sealed class ApiKey
         RevokedAt = null;
     }
 
+    /// <summary>Replaces a generated key's secret (same lookup id) and returns the new token to hand out once.</summary>
+    public string Rotate()
+    {
+        if (Lookup == BootstrapLookup)
+        {
+            throw new DomainException("The bootstrap key takes its secret from configuration.");
+        }
+        var token = $"{TokenPrefix}{Lookup}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+        SecretHash = Hash(token);
+        return token;
+    }
+
     public void Revoke(DateTimeOffset at) => RevokedAt ??= at;
 
     public void MarkUsed(DateTimeOffset at) => LastUsedAt = at;

@@ -18,4 +18,8 @@ public sealed class DemoTrafficOptions
 {
     /// <summary>Send demo requests through the public API so every page has live data.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Average rate of demo requests across the five demo workloads.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 60_000)]
+    public int RequestsPerMinute { get; set; } = 30;
 }
