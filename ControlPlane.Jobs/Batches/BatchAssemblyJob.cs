@@ -151,8 +151,10 @@ public sealed class BatchAssemblyJob(
         await db.SaveChangesAsync(cancellationToken);
         // One guarded UPDATE instead of tracking tens of thousands of rows: it only moves rows still Queued, and the
         // count tells whether another run took some of them first.
+        // The ids travel as one JSON parameter (json_each), not one SQL variable each: SQLite allows 32,766 per
+        // statement, and binding tens of thousands of variables is slow.
         var moved = await db.Requests
-            .Where(r => ids.Contains(r.Id) && r.Status == RequestStatus.Queued)
+            .Where(r => EF.Parameter(ids).Contains(r.Id) && r.Status == RequestStatus.Queued)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, RequestStatus.InBatch)
                 .SetProperty(r => r.BatchJobId, job.Id)

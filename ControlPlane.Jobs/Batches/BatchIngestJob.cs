@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Domain.Batches;
 using ControlPlane.Domain.Costs;
@@ -51,17 +52,15 @@ public sealed class BatchIngestJob(
         var context = new IngestContext(job, workload?.Promotion ?? PromotionPolicy.Default, await prices.GetAsync(cancellationToken), summary);
         if (job.ProviderBatchId is { } providerBatchId)
         {
-            var page = new List<BatchResultItem>(options.Value.PageSize);
-            await foreach (var item in providers.Get(job.Provider).ReadResultsAsync(providerBatchId, cancellationToken))
+            // Reading the provider's stream and writing pages to the database overlap: one page is written while the
+            // next is read. Two pages in flight at most, so memory stays flat whatever the file's size.
+            var pages = Channel.CreateBounded<List<BatchResultItem>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            var reader = ReadPagesAsync(job, pages.Writer, cancellationToken);
+            await foreach (var page in pages.Reader.ReadAllAsync(cancellationToken))
             {
-                page.Add(item);
-                if (page.Count == options.Value.PageSize)
-                {
-                    await ApplyPageAsync(context, page, cancellationToken);
-                    page.Clear();
-                }
+                await ApplyPageAsync(context, page, cancellationToken);
             }
-            await ApplyPageAsync(context, page, cancellationToken);
+            await reader;
         }
         if (job.Status != BatchJobStatus.Promoted)
         {
@@ -80,6 +79,33 @@ public sealed class BatchIngestJob(
             jobId, summary.Results, summary.Succeeded, summary.Failed, summary.Expired, summary.Rebatched, summary.Promoted,
             summary.Duplicates, summary.Malformed, summary.Missing, summary.Cost);
         return summary;
+    }
+
+    private async Task ReadPagesAsync(BatchJob job, ChannelWriter<List<BatchResultItem>> pages, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            var page = new List<BatchResultItem>(options.Value.PageSize);
+            await foreach (var item in providers.Get(job.Provider).ReadResultsAsync(job.ProviderBatchId!, cancellationToken))
+            {
+                page.Add(item);
+                if (page.Count == options.Value.PageSize)
+                {
+                    await pages.WriteAsync(page, cancellationToken);
+                    page = new List<BatchResultItem>(options.Value.PageSize);
+                }
+            }
+            if (page.Count > 0)
+            {
+                await pages.WriteAsync(page, cancellationToken);
+            }
+            pages.Complete();
+        }
+        catch (Exception ex)
+        {
+            pages.Complete(ex);
+        }
     }
 
     private sealed record IngestContext(BatchJob Job, PromotionPolicy Policy, PriceCatalog Catalog, IngestSummary Summary);
@@ -109,9 +135,9 @@ public sealed class BatchIngestJob(
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var ids = parsed.Select(p => p.Id).Distinct().ToList();
-        var requests = await db.Requests.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var requests = await db.Requests.Where(r => EF.Parameter(ids).Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         var duplicatesSeen = (await db.TelemetryEvents.AsNoTracking()
-            .Where(e => e.EventType == TelemetryEventType.DuplicateResult && e.BatchJobId == jobId && ids.Contains(e.RequestId))
+            .Where(e => e.EventType == TelemetryEventType.DuplicateResult && e.BatchJobId == jobId && EF.Parameter(ids).Contains(e.RequestId))
             .Select(e => e.RequestId)
             .ToListAsync(cancellationToken)).ToHashSet();
         var now = clock.GetUtcNow();

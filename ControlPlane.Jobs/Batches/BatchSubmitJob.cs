@@ -122,31 +122,31 @@ public sealed class BatchSubmitJob(
         logger.LogWarning("Batch job {JobId} was rejected by {Provider}: {Error}", job.Id, job.Provider, ex.Message);
     }
 
-    /// <summary>The job's requests, read in pages without tracking: the payload is never held whole in memory.</summary>
+    /// <summary>
+    /// The job's requests, read in pages without tracking: the payload is never held whole in memory. The ids are read
+    /// once in order (a few bytes each), then each page's inputs are fetched by primary key.
+    /// </summary>
     private async IAsyncEnumerable<BatchItem> ItemsAsync(Guid jobId, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        Guid? after = null;
-        while (true)
+        var ids = await db.Requests.AsNoTracking()
+            .Where(r => r.BatchJobId == jobId && r.Status == RequestStatus.InBatch)
+            .OrderBy(r => r.Id)
+            .Select(r => r.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var pageIds in ids.Chunk(pageSize))
         {
-            var query = db.Requests.AsNoTracking().Where(r => r.BatchJobId == jobId && r.Status == RequestStatus.InBatch);
-            if (after is { } last)
-            {
-                query = query.Where(r => r.Id.CompareTo(last) > 0);
-            }
-            var page = await query.OrderBy(r => r.Id)
+            var page = await db.Requests.AsNoTracking()
+                .Where(r => EF.Parameter(pageIds).Contains(r.Id))
                 .Select(r => new { r.Id, r.InputJson, r.MaxOutputTokens })
-                .Take(pageSize)
-                .ToListAsync(cancellationToken);
-            foreach (var row in page)
+                .ToDictionaryAsync(r => r.Id, cancellationToken);
+            foreach (var id in pageIds)
             {
-                yield return new BatchItem(row.Id.ToString(), StoredInput.Messages(row.InputJson), row.MaxOutputTokens);
+                if (page.TryGetValue(id, out var row))
+                {
+                    yield return new BatchItem(row.Id.ToString(), StoredInput.Messages(row.InputJson), row.MaxOutputTokens);
+                }
             }
-            if (page.Count < pageSize)
-            {
-                yield break;
-            }
-            after = page[^1].Id;
         }
     }
 

@@ -102,14 +102,30 @@ internal sealed class BatchBench : IAsyncDisposable
         }
     }
 
-    public async Task<Guid> AssembleAndSubmitAsync()
+    public async Task<(Guid JobId, TimeSpan Assembly)> AssembleAndSubmitAsync()
     {
+        var watch = Stopwatch.StartNew();
         var jobs = await _services.GetRequiredService<BatchAssemblyJob>().RunAsync(CancellationToken.None);
+        var assembly = watch.Elapsed;
         foreach (var job in jobs)
         {
             await _services.GetRequiredService<BatchSubmitJob>().RunAsync(job, CancellationToken.None);
         }
-        return jobs.Single();
+        return (jobs.Single(), assembly);
+    }
+
+    /// <summary>Only reading the Simulator's result stream: the share of ingestion that is the provider, not us.</summary>
+    public async Task<TimeSpan> ReadResultsOnlyAsync(Guid jobId)
+    {
+        await using var db = await Factory.CreateDbContextAsync();
+        var job = await db.BatchJobs.AsNoTracking().SingleAsync(j => j.Id == jobId);
+        var watch = Stopwatch.StartNew();
+        var count = 0;
+        await foreach (var _ in _services.GetRequiredService<IProviderRegistry>().Get(job.Provider).ReadResultsAsync(job.ProviderBatchId!, CancellationToken.None))
+        {
+            count++;
+        }
+        return watch.Elapsed;
     }
 
     /// <summary>Moves the fake clock past the Simulator's turnaround and polls until the job is complete.</summary>

@@ -152,8 +152,8 @@ public sealed class BatchPromotionTests
         h.Scripted.OnResult = null;
         var summary = await h.Get<BatchIngestJob>().RunAsync(jobId, Token);
 
-        Assert.Equal(3, summary.Duplicates);
-        Assert.Equal(2, summary.AlreadyApplied);
+        // However far the first run got, the two runs together record each late result exactly once.
+        Assert.Equal(5, summary.Duplicates + summary.AlreadyApplied);
         Assert.All(await h.RequestsAsync(), r =>
         {
             Assert.Equal(RequestStatus.Succeeded, r.Status);
