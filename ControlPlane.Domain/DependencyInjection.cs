@@ -25,7 +25,7 @@ public static class DependencyInjection
         var connectionString = string.IsNullOrWhiteSpace(options.DatabaseConnectionString)
             ? DefaultConnectionString(dataPaths)
             : options.DatabaseConnectionString;
-        builder.Services.AddDbContextFactory<ControlPlaneDbContext>(db => db.UseSqlite(connectionString));
+        builder.Services.AddDbContextFactory<ControlPlaneDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
         builder.Services.AddSingleton<DatabaseInitializer>();
         return builder;
     }

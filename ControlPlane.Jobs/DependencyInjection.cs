@@ -39,6 +39,9 @@ public static class DependencyInjection
         builder.Services.AddSingleton<WorkloadDirectory>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton<RequestService>();
+        builder.Services.AddSingleton<WriteGate>();
+        builder.Services.AddSingleton<RequestWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestWriter>());
         builder.Services.AddSingleton<TelemetryQueue>();
         builder.Services.AddHostedService<TelemetryWriter>();
         builder.AddBatchEngine();

@@ -18,6 +18,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Shadow concurrency token on rows that several actors change (jobs, operators, the API).</summary>
     internal const string VersionProperty = "Version";
 
+    /// <summary>The shadow concurrency token's name, for writers that attach detached rows.</summary>
+    public const string VersionPropertyName = VersionProperty;
+
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Workload> Workloads => Set<Workload>();
     public DbSet<ProviderConnection> ProviderConnections => Set<ProviderConnection>();

@@ -159,7 +159,7 @@ public sealed class BatchAssemblyJob(
                 .SetProperty(r => r.Status, RequestStatus.InBatch)
                 .SetProperty(r => r.BatchJobId, job.Id)
                 .SetProperty(r => r.StatusChangedAt, now)
-                .SetProperty(r => EF.Property<long>(r, "Version"), r => EF.Property<long>(r, "Version") + 1),
+                .SetProperty(r => EF.Property<long>(r, ControlPlaneDbContext.VersionPropertyName), r => EF.Property<long>(r, ControlPlaneDbContext.VersionPropertyName) + 1),
                 cancellationToken);
         if (moved != ids.Count)
         {

@@ -39,11 +39,13 @@ public sealed partial class RequestService
         {
             return false;
         }
+        // From here the request row is written by the request writer, like every real-time outcome.
+        db.ChangeTracker.Clear();
         var events = new List<TelemetryEvent> { Event(request, TelemetryEventType.Dispatched, now, attempt: request.Attempts, detail: reason) };
 
         var call = new RealtimeCall(request.Id, candidates, StoredInput.Messages(request.InputJson), request.MaxOutputTokens);
         var outcome = await executor.ExecuteAsync(call, CancellationToken.None);
-        await RecordOutcomeAsync(db, request, candidates[0], outcome, events, CancellationToken.None);
+        await RecordOutcomeAsync(request, candidates[0], outcome, events, CancellationToken.None);
 
         var extra = 0m;
         if (outcome.Result is { } answer)

@@ -29,6 +29,7 @@ public sealed partial class RequestService(
     PriceCatalogSource prices,
     TelemetryQueue telemetry,
     RequestMetrics metrics,
+    RequestWriter writer,
     TimeProvider clock)
 {
     public async Task<SubmitResult> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken)
@@ -38,8 +39,7 @@ public sealed partial class RequestService(
         var started = clock.GetTimestamp();
         var now = clock.GetUtcNow();
 
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (command.IdempotencyKey is { } key && await FindPreviousAsync(db, workload.TeamId, key, command.BodyHash, cancellationToken) is { } previous)
+        if (command.IdempotencyKey is { } key && await FindPreviousAsync(workload.TeamId, key, command.BodyHash, cancellationToken) is { } previous)
         {
             return previous;
         }
@@ -60,7 +60,7 @@ public sealed partial class RequestService(
         {
             request.Enqueue(now);
             events.Add(Event(request, TelemetryEventType.Queued, now));
-            if (await TryInsertAsync(db, request, cancellationToken) is { } raced)
+            if (await TryInsertAsync(request, cancellationToken) is { } raced)
             {
                 return raced;
             }
@@ -73,7 +73,7 @@ public sealed partial class RequestService(
         request.Dispatch(candidates[0], now);
         events.Add(Event(request, TelemetryEventType.Dispatched, now, attempt: 1));
         // Stored before the call: the idempotency key is claimed and the request survives a crash mid-call.
-        if (await TryInsertAsync(db, request, cancellationToken) is { } duplicate)
+        if (await TryInsertAsync(request, cancellationToken) is { } duplicate)
         {
             return duplicate;
         }
@@ -81,13 +81,13 @@ public sealed partial class RequestService(
         events.Clear();
 
         var outcome = await executor.ExecuteAsync(new RealtimeCall(request.Id, candidates, command.Messages, command.MaxOutputTokens), CancellationToken.None);
-        var result = await RecordOutcomeAsync(db, request, candidates[0], outcome, events, cancellationToken);
+        var result = await RecordOutcomeAsync(request, candidates[0], outcome, events, cancellationToken);
         await telemetry.WriteAsync(events, CancellationToken.None);
         metrics.Record(request, clock.GetElapsedTime(started));
         return result;
     }
 
-    private async Task<SubmitResult> RecordOutcomeAsync(ControlPlaneDbContext db, InferenceRequest request, ModelRef primary,
+    private async Task<SubmitResult> RecordOutcomeAsync(InferenceRequest request, ModelRef primary,
         RealtimeOutcome outcome, List<TelemetryEvent> events, CancellationToken cancellationToken)
     {
         var catalog = await prices.GetAsync(cancellationToken);
@@ -132,6 +132,7 @@ public sealed partial class RequestService(
         }
 
         var now = clock.GetUtcNow();
+        var failovers = new List<FailoverEvent>();
         SubmitResult result;
         if (outcome.Result is { } answer && outcome.ServedBy is { } servedBy)
         {
@@ -147,7 +148,7 @@ public sealed partial class RequestService(
             {
                 // Only the model that served the request cost anything; failed attempts are not billed.
                 var extra = change.To == servedBy ? cost.Actual - primaryCost.Actual : 0m;
-                db.FailoverEvents.Add(FailoverEvent.Create(change.At, FailoverKind.Fallback, request.WorkloadId, request.Id, null,
+                failovers.Add(FailoverEvent.Create(change.At, FailoverKind.Fallback, request.WorkloadId, request.Id, null,
                     change.From, change.To, change.Reason, extra));
                 metrics.Failover(change.From.Provider, change.To.Provider);
             }
@@ -165,7 +166,7 @@ public sealed partial class RequestService(
             });
             foreach (var change in outcome.Switches)
             {
-                db.FailoverEvents.Add(FailoverEvent.Create(change.At, FailoverKind.Fallback, request.WorkloadId, request.Id, null,
+                failovers.Add(FailoverEvent.Create(change.At, FailoverKind.Fallback, request.WorkloadId, request.Id, null,
                     change.From, change.To, change.Reason, 0m));
                 metrics.Failover(change.From.Provider, change.To.Provider);
             }
@@ -174,7 +175,7 @@ public sealed partial class RequestService(
                 : new SubmitResult.Unavailable(request, outcome.Tried);
         }
         // The caller has been waiting; the result is recorded even if the caller has gone away meanwhile.
-        await db.SaveChangesAsync(CancellationToken.None);
+        await writer.UpdateAsync(request, failovers);
         return result;
     }
 
@@ -183,9 +184,9 @@ public sealed partial class RequestService(
             ? CostCalculator.Cost(price, RequestMode.Realtime, usage.InputTokens, usage.OutputTokens)
             : CostBreakdown.Zero;
 
-    private static async Task<SubmitResult?> FindPreviousAsync(ControlPlaneDbContext db, Guid teamId, string key, string bodyHash,
-        CancellationToken cancellationToken)
+    private async Task<SubmitResult?> FindPreviousAsync(Guid teamId, string key, string bodyHash, CancellationToken cancellationToken)
     {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var existing = await db.Requests.AsNoTracking()
             .FirstOrDefaultAsync(r => r.TeamId == teamId && r.IdempotencyKey == key, cancellationToken);
         return existing switch
@@ -197,18 +198,16 @@ public sealed partial class RequestService(
     }
 
     /// <summary>Inserts the request; on a lost idempotency race returns what the winner stored instead.</summary>
-    private static async Task<SubmitResult?> TryInsertAsync(ControlPlaneDbContext db, InferenceRequest request, CancellationToken cancellationToken)
+    private async Task<SubmitResult?> TryInsertAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        db.Requests.Add(request);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await writer.InsertAsync(request);
             return null;
         }
         catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } && request.IdempotencyKey is not null)
         {
-            db.Entry(request).State = EntityState.Detached;
-            return await FindPreviousAsync(db, request.TeamId, request.IdempotencyKey, request.BodyHash ?? "", cancellationToken)
+            return await FindPreviousAsync(request.TeamId, request.IdempotencyKey, request.BodyHash ?? "", cancellationToken)
                 ?? throw new InvalidOperationException("A unique constraint failed but no request holds the idempotency key.", ex);
         }
     }

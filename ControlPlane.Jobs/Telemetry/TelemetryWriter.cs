@@ -15,6 +15,7 @@ public sealed class TelemetryWriter(
     TelemetryQueue queue,
     IDbContextFactory<ControlPlaneDbContext> factory,
     IOptions<TelemetryOptions> options,
+    Requests.WriteGate gate,
     ILogger<TelemetryWriter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,10 +56,13 @@ public sealed class TelemetryWriter(
         {
             try
             {
-                await using var db = await factory.CreateDbContextAsync(cancellationToken);
-                db.ChangeTracker.AutoDetectChangesEnabled = false;
-                db.TelemetryEvents.AddRange(batch);
-                await db.SaveChangesAsync(cancellationToken);
+                await gate.RunAsync(async () =>
+                {
+                    await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                    db.ChangeTracker.AutoDetectChangesEnabled = false;
+                    db.TelemetryEvents.AddRange(batch);
+                    await db.SaveChangesAsync(cancellationToken);
+                });
                 return;
             }
             catch (Exception ex) when (attempt < 5 && ex is not OperationCanceledException)

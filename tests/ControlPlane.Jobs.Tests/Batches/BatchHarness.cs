@@ -73,6 +73,8 @@ internal sealed class BatchHarness : IAsyncDisposable
         services.AddSingleton<RealtimeExecutor>();
         services.AddSingleton<PriceCatalogSource>();
         services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<WriteGate>();
+        services.AddSingleton<RequestWriter>();
         services.AddSingleton<RequestService>();
         services.AddSingleton<TelemetryQueue>();
         services.AddSingleton<BatchPromotion>();
@@ -87,10 +89,13 @@ internal sealed class BatchHarness : IAsyncDisposable
         _services = services.BuildServiceProvider();
     }
 
+    private RequestWriter Writer => _services.GetRequiredService<RequestWriter>();
+
     public static async Task<BatchHarness> CreateAsync(IInferenceProvider? provider = null, Action<SimulatorOptions>? simulator = null,
         PromotionPolicy? policy = null, decimal? budget = null)
     {
         var harness = new BatchHarness(provider, simulator);
+        await harness.Writer.StartAsync(CancellationToken.None);
         await harness.SeedAsync(policy ?? new PromotionPolicy(true, TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), BatchFailurePolicy.Rebatch), budget);
         return harness;
     }
@@ -171,6 +176,7 @@ internal sealed class BatchHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Writer.StopAsync(CancellationToken.None);
         await _services.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try

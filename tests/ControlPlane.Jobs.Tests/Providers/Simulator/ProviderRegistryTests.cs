@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Providers;
@@ -100,6 +101,8 @@ public sealed class ProviderRegistryTests : IDisposable
             ["ControlPlane:Simulator:RealtimeErrorRate"] = "1.5",
         });
         builder.Services.AddSingleton(_harness.Paths);
+        // The jobs' hosted services (telemetry and request writers) need a database to be constructed at all.
+        builder.Services.AddDbContextFactory<Domain.Persistence.ControlPlaneDbContext>(o => o.UseSqlite("DataSource=:memory:"));
         builder.AddControlPlaneJobs();
         using var host = builder.Build();
 
