@@ -52,6 +52,7 @@ internal sealed class BatchBench : IAsyncDisposable
         services.AddSingleton<IBatchTurnaroundEstimate, ConfiguredBatchTurnaround>();
         services.AddSingleton<PriceCatalogSource>();
         services.AddSingleton<TelemetryQueue>();
+        services.AddSingleton<ControlPlane.Jobs.Requests.WriteGate>();
         services.AddSingleton<TelemetryWriter>();
         services.AddSingleton<RecurringRunGate>();
         services.AddTransient<BatchAssemblyJob>();
