@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using ControlPlane.Domain;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Providers;
@@ -99,10 +99,10 @@ public sealed class ProviderRegistryTests : IDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ControlPlane:Simulator:RealtimeErrorRate"] = "1.5",
+            ["ControlPlane:DataDirectory"] = _harness.Paths.Root,
         });
-        builder.Services.AddSingleton(_harness.Paths);
-        // The jobs' hosted services (telemetry and request writers) need a database to be constructed at all.
-        builder.Services.AddDbContextFactory<Domain.Persistence.ControlPlaneDbContext>(o => o.UseSqlite("DataSource=:memory:"));
+        // The Jobs layer's request path and telemetry writer need the Domain's store, as in the real host.
+        builder.AddControlPlaneDomain();
         builder.AddControlPlaneJobs();
         using var host = builder.Build();
 
