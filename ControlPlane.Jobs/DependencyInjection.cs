@@ -1,6 +1,7 @@
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Alerts;
 using ControlPlane.Domain.Routing;
+using ControlPlane.Jobs.Batches;
 using ControlPlane.Jobs.Costs;
 using ControlPlane.Jobs.Providers;
 using ControlPlane.Jobs.Providers.Anthropic;
@@ -11,6 +12,7 @@ using ControlPlane.Jobs.Providers.Simulator;
 using ControlPlane.Jobs.Realtime;
 using ControlPlane.Jobs.Requests;
 using ControlPlane.Jobs.Routing;
+using ControlPlane.Jobs.Scheduling;
 using ControlPlane.Jobs.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -61,6 +63,24 @@ public static class DependencyInjection
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestWriter>());
         builder.Services.AddSingleton<TelemetryQueue>();
         builder.Services.AddHostedService<TelemetryWriter>();
+        builder.AddBatchEngine();
         return builder;
+    }
+
+    /// <summary>Assembly, submit, poll, ingestion, stuck detection and promotion of batch jobs (Hangfire jobs, see Scheduling/).</summary>
+    private static void AddBatchEngine(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BatchOptions>().BindConfiguration(BatchOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IBatchJobQueue, HangfireBatchJobQueue>();
+        builder.Services.AddSingleton<BatchPromotion>();
+        builder.Services.AddSingleton<BatchOperations>();
+        builder.Services.AddSingleton<RecurringRunGate>();
+        builder.Services.AddTransient<BatchAssemblyJob>();
+        builder.Services.AddTransient<BatchSubmitJob>();
+        builder.Services.AddTransient<BatchPollJob>();
+        builder.Services.AddTransient<BatchIngestJob>();
+        builder.Services.AddTransient<BatchStuckDetectionJob>();
+        builder.Services.AddTransient<BatchPromoteJob>();
+        builder.Services.AddTransient<PromotedDispatchJob>();
     }
 }

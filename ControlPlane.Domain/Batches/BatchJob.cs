@@ -8,9 +8,10 @@ public sealed class BatchJob
 {
     private BatchJob() { }
 
-    public BatchJob(ModelRef model, DateTimeOffset createdAt)
+    public BatchJob(ModelRef model, DateTimeOffset createdAt, Guid? workloadId = null)
     {
         Id = Guid.CreateVersion7(createdAt);
+        WorkloadId = workloadId;
         Provider = model.Provider;
         Model = model.Model;
         Status = BatchJobStatus.Assembling;
@@ -18,6 +19,12 @@ public sealed class BatchJob
     }
 
     public Guid Id { get; private set; }
+    /// <summary>
+    /// The workload whose requests the job carries: jobs are assembled per workload so that one promotion policy,
+    /// one budget and one owner apply to the whole job. Null only for jobs made before this was recorded.
+    /// </summary>
+    public Guid? WorkloadId { get; private set; }
+
     public string Provider { get; private set; } = "";
     public string Model { get; private set; } = "";
     public BatchJobStatus Status { get; private set; }

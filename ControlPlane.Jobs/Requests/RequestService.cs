@@ -21,7 +21,7 @@ namespace ControlPlane.Jobs.Requests;
 /// the batch path, or run it through the real-time executor and record the result, its cost and every failover.
 /// Each lifecycle step is one telemetry event.
 /// </summary>
-public sealed class RequestService(
+public sealed partial class RequestService(
     IDbContextFactory<ControlPlaneDbContext> factory,
     IBatchTurnaroundEstimate turnaround,
     IOptions<RoutingOptions> routing,

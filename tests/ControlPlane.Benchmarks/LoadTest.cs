@@ -16,6 +16,11 @@ internal static class LoadTest
 {
     public static async Task Main(string[] args)
     {
+        if (args is ["batch", .. var sizes])
+        {
+            await ControlPlane.Benchmarks.BatchBenchmark.RunAsync(sizes);
+            return;
+        }
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
         var rate = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;
         const string Key = "benchmark-bootstrap-key-0123456789";

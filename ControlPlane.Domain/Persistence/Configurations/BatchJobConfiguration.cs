@@ -18,6 +18,7 @@ internal sealed class BatchJobConfiguration : IEntityTypeConfiguration<BatchJob>
         builder.Ignore(b => b.IsTerminal);
         builder.HasIndex(b => new { b.Status, b.NextPollAt });
         builder.HasIndex(b => b.CreatedAt);
+        builder.HasIndex(b => new { b.WorkloadId, b.Status });
         builder.Property<long>(ControlPlaneDbContext.VersionProperty).IsConcurrencyToken();
     }
 }

@@ -249,11 +249,16 @@ namespace ControlPlane.Domain.Persistence.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("WorkloadId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("Status", "NextPollAt");
+
+                    b.HasIndex("WorkloadId", "Status");
 
                     b.ToTable("BatchJobs");
                 });

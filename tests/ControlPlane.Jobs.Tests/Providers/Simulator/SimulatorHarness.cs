@@ -58,3 +58,9 @@ internal sealed class SimulatorHarness : IDisposable
         }
     }
 }
+
+/// <summary>The quiet Simulator options for tests outside this folder.</summary>
+internal static class SimulatorHarnessOptions
+{
+    public static SimulatorOptions Quiet(Action<SimulatorOptions>? configure = null) => SimulatorHarness.QuietOptions(configure);
+}

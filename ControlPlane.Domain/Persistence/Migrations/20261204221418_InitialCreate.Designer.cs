@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ControlPlane.Domain.Persistence.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261204215229_InitialCreate")]
+    [Migration("20261204221418_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -252,11 +252,16 @@ namespace ControlPlane.Domain.Persistence.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("WorkloadId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("Status", "NextPollAt");
+
+                    b.HasIndex("WorkloadId", "Status");
 
                     b.ToTable("BatchJobs");
                 });

@@ -99,6 +99,7 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkloadId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Model = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
@@ -638,6 +639,11 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 name: "IX_BatchJobs_Status_NextPollAt",
                 table: "BatchJobs",
                 columns: new[] { "Status", "NextPollAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BatchJobs_WorkloadId_Status",
+                table: "BatchJobs",
+                columns: new[] { "WorkloadId", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_FailoverEvents_RequestId",
