@@ -42,6 +42,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.App app) : IClassFixture
             ["/alerts"] = ["admin", "techlead", "manager", "operator"],
             ["/costs"] = ["admin", "manager"],
             ["/settings"] = ["admin"],
+            ["/providers"] = ["admin"],
             ["/users"] = ["admin"],
             ["/audit"] = ["admin", "manager"],
             ["/audit/export.csv"] = ["admin", "manager"],
