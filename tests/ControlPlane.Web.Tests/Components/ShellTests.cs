@@ -46,7 +46,7 @@ public sealed class ShellTests : BunitContext
 
         Assert.Equal("ControlPlane Test", layout.Find("#app-name").TextContent);
         var links = layout.FindAll("nav a, .mud-nav-link").Select(a => a.GetAttribute("href")).OfType<string>().Distinct().ToList();
-        Assert.Equal(["/", "/workloads", "/sla", "/failovers", "/costs", "/alerts", "/users", "/settings", "/audit", "/hangfire"], links);
+        Assert.Equal(["/", "/workloads", "/sla", "/failovers", "/costs", "/alerts", "/users", "/providers", "/settings", "/audit", "/hangfire"], links);
         Assert.Contains("page body", layout.Markup);
         Assert.Equal("admin@demo.local", layout.Find("#user-name").TextContent);
     }
