@@ -5,7 +5,9 @@ using ControlPlane.Web.Endpoints.Auth;
 using ControlPlane.Web.Features.Keys;
 using OpenTelemetry.Metrics;
 using ControlPlane.Web.Demo;
+using ControlPlane.Jobs.Providers;
 using ControlPlane.Web.Features.Audit;
+using ControlPlane.Web.Features.Providers;
 using ControlPlane.Web.Features.Workloads.Editor;
 using ControlPlane.Web.Features.Settings;
 using ControlPlane.Web.Hosting;
@@ -36,6 +38,13 @@ public static class DependencyInjection
         builder.Services.AddScoped<StartupTasks>();
         builder.Services.AddScoped<WorkloadStore>();
         builder.Services.AddScoped<SettingsStore>();
+        // Saved provider connections: the secret port the registry reads them through, and the adapter factory it builds with.
+        builder.Services.AddSingleton<ProviderSecretProtector>();
+        builder.Services.AddSingleton<IProviderSecretReader>(sp => sp.GetRequiredService<ProviderSecretProtector>());
+        builder.Services.AddSingleton<ConnectionAdapterFactory>();
+        builder.Services.AddHttpClient();
+        builder.Services.AddScoped<ProviderConnectionStore>();
+        builder.Services.AddScoped<ProviderStatus>();
         builder.AddControlPlaneApi();
         return builder;
     }

@@ -7,10 +7,10 @@ namespace ControlPlane.E2E.Journeys;
 public sealed class SignInJourneyTests(AppFixture app, BrowserFixture browser) : Journey(app, browser)
 {
     [Theory]
-    [InlineData("Admin", new[] { "Overview", "Workloads", "Requests", "SLA", "Failovers", "Costs and TCO", "Alerts", "API keys", "Users", "Settings", "Audit", "API reference", "Background jobs" })]
+    [InlineData("Admin", new[] { "Overview", "Workloads", "Requests", "Batch jobs", "SLA", "Failovers", "Costs and TCO", "Alerts", "API keys", "Users", "Providers", "Settings", "Audit", "API reference", "Background jobs" })]
     [InlineData("TechLead", new[] { "Overview", "Workloads", "SLA", "Failovers", "Alerts", "API reference" })]
-    [InlineData("Manager", new[] { "Overview", "Workloads", "Requests", "SLA", "Failovers", "Costs and TCO", "Alerts", "Audit", "API reference" })]
-    [InlineData("Operator", new[] { "Overview", "Workloads", "Requests", "SLA", "Failovers", "Alerts", "API reference", "Background jobs" })]
+    [InlineData("Manager", new[] { "Overview", "Workloads", "Requests", "Batch jobs", "SLA", "Failovers", "Costs and TCO", "Alerts", "Audit", "API reference" })]
+    [InlineData("Operator", new[] { "Overview", "Workloads", "Requests", "Batch jobs", "SLA", "Failovers", "Alerts", "API reference", "Background jobs" })]
     public async Task DemoRole_SignsIn_AndSeesOnlyItsNavigation(string role, string[] navigation)
     {
         var signIn = new SignInPage(Page, App.BaseUrl);

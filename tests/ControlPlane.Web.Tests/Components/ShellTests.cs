@@ -46,15 +46,15 @@ public sealed class ShellTests : BunitContext
 
         Assert.Equal("ControlPlane Test", layout.Find("#app-name").TextContent);
         var links = layout.FindAll("nav a, .mud-nav-link").Select(a => a.GetAttribute("href")).OfType<string>().Distinct().ToList();
-        Assert.Equal(["/", "/workloads", "/requests", "/sla", "/failovers", "/costs", "/alerts", "/keys", "/users", "/settings", "/audit", "/api/docs", "/hangfire"], links);
+        Assert.Equal(["/", "/workloads", "/requests", "/batches", "/sla", "/failovers", "/costs", "/alerts", "/keys", "/users", "/providers", "/settings", "/audit", "/api/docs", "/hangfire"], links);
         Assert.Contains("page body", layout.Markup);
         Assert.Equal("admin@demo.local", layout.Find("#user-name").TextContent);
     }
 
     [Theory]
     [InlineData(Roles.TechLead, new[] { "/", "/workloads", "/sla", "/failovers", "/alerts", "/api/docs" })]
-    [InlineData(Roles.Manager, new[] { "/", "/workloads", "/requests", "/sla", "/failovers", "/costs", "/alerts", "/audit", "/api/docs" })]
-    [InlineData(Roles.Operator, new[] { "/", "/workloads", "/requests", "/sla", "/failovers", "/alerts", "/api/docs", "/hangfire" })]
+    [InlineData(Roles.Manager, new[] { "/", "/workloads", "/requests", "/batches", "/sla", "/failovers", "/costs", "/alerts", "/audit", "/api/docs" })]
+    [InlineData(Roles.Operator, new[] { "/", "/workloads", "/requests", "/batches", "/sla", "/failovers", "/alerts", "/api/docs", "/hangfire" })]
     public void Navigation_ShowsOnlyWhatTheRoleMayOpen(string role, string[] expected)
     {
         SignInAs(role);

@@ -45,6 +45,8 @@ public sealed class AccessMatrixTests(AccessMatrixTests.App app) : IClassFixture
             ["/keys"] = ["admin"],
             ["/requests"] = ["admin", "manager", "operator"],
             ["/api/docs"] = ["admin", "techlead", "manager", "operator"],
+            ["/providers"] = ["admin"],
+            ["/batches"] = ["admin", "manager", "operator"],
             ["/users"] = ["admin"],
             ["/audit"] = ["admin", "manager"],
             ["/audit/export.csv"] = ["admin", "manager"],
