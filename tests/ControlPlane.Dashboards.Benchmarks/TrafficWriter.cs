@@ -73,7 +73,9 @@ public static class TrafficWriter
             {
                 var roll = random.NextDouble() * cumulative[^1];
                 var plan = plans[Array.FindIndex(cumulative, c => roll <= c)];
-                var request = plan.Next(random, start.AddSeconds(random.NextDouble() * (now - start).TotalSeconds * 0.999), now);
+                // Requests arrive in time order, as the API writes them (so each hour's rows sit together in the file).
+                var receivedAt = start.AddSeconds((written + random.NextDouble()) / count * (now - start).TotalSeconds * 0.999);
+                var request = plan.Next(random, receivedAt, now);
                 inserts.Request(request);
                 inserts.Telemetry(request);
                 telemetry++;
