@@ -25,9 +25,9 @@ public sealed record CostView(
     public static async Task<CostView> LoadAsync(IDbContextFactory<ControlPlaneDbContext> factory, TimeRange range, CostGroup group,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var slice = await RollupSlice.LoadAsync(factory, range, cancellationToken);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var month = await RollupSlice.LoadAsync(factory, new TimeRange(monthStart, now.AddHours(1), TimeSpan.FromDays(1), "month"), cancellationToken);
+        var slices = await RollupSlice.LoadManyAsync(factory, [range, new TimeRange(monthStart, now.AddHours(1), TimeSpan.FromDays(1), "month")], cancellationToken);
+        var (slice, month) = (slices[0], slices[1]);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var tco = await db.TcoSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new TcoSettings();
         var workloads = await db.Workloads.AsNoTracking().Where(w => !w.IsArchived).OrderBy(w => w.Name).ToListAsync(cancellationToken);
@@ -38,8 +38,10 @@ public sealed record CostView(
         var runsBatch = slice.Points.Any(p => p.Mode == RequestMode.Batch);
         var annual = TcoComparison.Monthly(slice.Spend / days * 365m / 12m, slice.Counterfactual / days * 365m / 12m, tco, runsBatch, months: 12);
 
-        var budgets = teams.Select(t => new BudgetLine("Team", t.Name, t.MonthlyBudget, month.Where(p => p.Team == t.Name).Spend))
-            .Concat(workloads.Select(w => new BudgetLine("Workload", w.Name, w.MonthlyBudget, month.Where(p => p.WorkloadId == w.Id).Spend)))
+        var byTeam = month.Points.GroupBy(p => p.Team).ToDictionary(g => g.Key, g => g.Sum(p => p.Row.Cost + p.Row.DuplicateCost));
+        var byWorkload = month.Points.GroupBy(p => p.WorkloadId).ToDictionary(g => g.Key, g => g.Sum(p => p.Row.Cost + p.Row.DuplicateCost));
+        var budgets = teams.Select(t => new BudgetLine("Team", t.Name, t.MonthlyBudget, byTeam.GetValueOrDefault(t.Name)))
+            .Concat(workloads.Select(w => new BudgetLine("Workload", w.Name, w.MonthlyBudget, byWorkload.GetValueOrDefault(w.Id))))
             .ToList();
         return new CostView(slice, Breakdown(slice, group), tco, annual, budgets);
     }

@@ -17,21 +17,54 @@ public sealed record RollupPoint(
 /// </summary>
 public sealed record RollupSlice(TimeRange Range, IReadOnlyList<RollupPoint> Points)
 {
-    public static async Task<RollupSlice> LoadAsync(IDbContextFactory<ControlPlaneDbContext> factory, TimeRange range, CancellationToken cancellationToken)
+    public static async Task<RollupSlice> LoadAsync(IDbContextFactory<ControlPlaneDbContext> factory, TimeRange range, CancellationToken cancellationToken) =>
+        (await LoadManyAsync(factory, [range], cancellationToken))[0];
+
+    /// <summary>
+    /// Several periods of one page (e.g. this month, the same days last month, the last 24 h) in one pass: rows of
+    /// overlapping periods are read once, and names once, so a page pays for the hours it shows, not per KPI.
+    /// </summary>
+    public static async Task<IReadOnlyList<RollupSlice>> LoadManyAsync(IDbContextFactory<ControlPlaneDbContext> factory,
+        IReadOnlyList<TimeRange> ranges, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var workloads = await db.Workloads.AsNoTracking().Select(w => new { w.Id, w.Name, w.Slug, w.TeamId }).ToDictionaryAsync(w => w.Id, cancellationToken);
+        var workloads = await db.Workloads.AsNoTracking().Select(w => new { w.Id, w.Name, w.Slug }).ToDictionaryAsync(w => w.Id, cancellationToken);
         var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
-        var rows = await db.HourlyRollups.AsNoTracking()
-            .Where(r => r.HourStart >= range.From && r.HourStart < range.To)
-            .ToListAsync(cancellationToken);
-        var points = rows.Select(r =>
+        var points = new List<RollupPoint>();
+        foreach (var (from, to) in Merge(ranges))
         {
-            var workload = workloads.GetValueOrDefault(r.WorkloadId);
-            return new RollupPoint(r.HourStart, r.WorkloadId, workload?.Name ?? "(deleted)", workload?.Slug ?? "",
-                teams.GetValueOrDefault(r.TeamId, "(no team)"), r.Mode, r.Provider, r);
-        }).ToList();
-        return new RollupSlice(range, points);
+            var rows = await db.HourlyRollups.AsNoTracking().Where(r => r.HourStart >= from && r.HourStart < to).ToListAsync(cancellationToken);
+            points.AddRange(rows.Select(r =>
+            {
+                var workload = workloads.GetValueOrDefault(r.WorkloadId);
+                return new RollupPoint(r.HourStart, r.WorkloadId, workload?.Name ?? "(deleted)", workload?.Slug ?? "",
+                    teams.GetValueOrDefault(r.TeamId, "(no team)"), r.Mode, r.Provider, r);
+            }));
+        }
+        return ranges.Select(range => new RollupSlice(range, points.Where(p => p.Hour >= range.From && p.Hour < range.To).ToList())).ToList();
+    }
+
+    /// <summary>The periods as disjoint intervals: overlapping or touching ones joined.</summary>
+    private static IEnumerable<(DateTimeOffset From, DateTimeOffset To)> Merge(IEnumerable<TimeRange> ranges)
+    {
+        (DateTimeOffset From, DateTimeOffset To)? current = null;
+        foreach (var range in ranges.Where(r => r.To > r.From).OrderBy(r => r.From))
+        {
+            if (current is { } c && range.From <= c.To)
+            {
+                current = (c.From, range.To > c.To ? range.To : c.To);
+                continue;
+            }
+            if (current is { } done)
+            {
+                yield return done;
+            }
+            current = (range.From, range.To);
+        }
+        if (current is { } last)
+        {
+            yield return last;
+        }
     }
 
     public decimal Spend => Points.Sum(p => p.Row.Cost + p.Row.DuplicateCost);

@@ -22,17 +22,21 @@ public sealed record OverviewView(
 {
     public static async Task<OverviewView> LoadAsync(IDbContextFactory<ControlPlaneDbContext> factory, TimeRange range, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var slice = await RollupSlice.LoadAsync(factory, range, cancellationToken);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var month = await RollupSlice.LoadAsync(factory, new TimeRange(monthStart, now.AddHours(1), TimeSpan.FromDays(1), "month"), cancellationToken);
-        var lastMonthSameDays = await RollupSlice.LoadAsync(factory,
-            new TimeRange(monthStart.AddMonths(-1), monthStart.AddMonths(-1) + (now - monthStart), TimeSpan.FromDays(1), "prev"), cancellationToken);
         var day = TimeRange.Last24Hours(now);
-        var last24 = await RollupSlice.LoadAsync(factory, day, cancellationToken);
-        var previous24 = await RollupSlice.LoadAsync(factory, day.Previous, cancellationToken);
+        var slices = await RollupSlice.LoadManyAsync(factory,
+        [
+            range,
+            new TimeRange(monthStart, now.AddHours(1), TimeSpan.FromDays(1), "month"),
+            new TimeRange(monthStart.AddMonths(-1), monthStart.AddMonths(-1) + (now - monthStart), TimeSpan.FromDays(1), "prev"),
+            day,
+            day.Previous,
+        ], cancellationToken);
+        var (slice, month, lastMonthSameDays, last24, previous24) = (slices[0], slices[1], slices[2], slices[3], slices[4]);
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var targets = await db.Workloads.AsNoTracking().Select(w => new { w.Id, w.Sla.AvailabilityTargetPercent }).ToListAsync(cancellationToken);
+        var targets = await db.Workloads.AsNoTracking().Select(w => new { w.Id, w.Sla.AvailabilityTargetPercent })
+            .ToDictionaryAsync(w => w.Id, w => w.AvailabilityTargetPercent, cancellationToken);
         var stuck = await db.BatchJobs.CountAsync(b => b.AttentionReason != null
             && b.Status != BatchJobStatus.Ingested && b.Status != BatchJobStatus.Promoted && b.Status != BatchJobStatus.Cancelled, cancellationToken);
 
@@ -40,7 +44,7 @@ public sealed record OverviewView(
         var weights = slice.Points.GroupBy(p => p.WorkloadId).ToDictionary(g => g.Key, g => g.Sum(p => p.Row.Requests));
         var totalWeight = weights.Values.Sum();
         var target = totalWeight == 0 ? 99.9m : Math.Round(weights.Sum(w =>
-            w.Value * (targets.FirstOrDefault(t => t.Id == w.Key)?.AvailabilityTargetPercent ?? 99m)) / totalWeight, 3);
+            w.Value * (targets.GetValueOrDefault(w.Key) ?? 99m)) / totalWeight, 3);
         var sla = slice.Sla(target);
 
         return new OverviewView(
