@@ -1,3 +1,4 @@
+using ControlPlane.Web.Tests.Infrastructure;
 using ControlPlane.Domain.Batches;
 using ControlPlane.Domain.Persistence;
 using ControlPlane.Web.Tests.Api;
@@ -22,25 +23,31 @@ public sealed class BatchPagesTests(ApiFactory factory) : IClassFixture<ApiFacto
         db.BatchJobs.Add(job);
         await db.SaveChangesAsync(Ct);
 
-        var html = await factory.CreateClient().GetStringAsync($"/batches/{job.Id}", Ct);
+        var html = await (await SignIn.AsAsync(factory, "operator@demo.local")).GetStringAsync($"/batches/{job.Id}", Ct);
 
         Assert.Contains("Document processing", html);
         Assert.Contains("past the stall limit of 6 h", html);
         Assert.Contains("Promote to real time", html);
         Assert.Contains("Assembled from 3 queued requests", html);
+
+        // A manager reads the same job but is offered no action on it.
+        var asManager = await (await SignIn.AsAsync(factory, "manager@demo.local")).GetStringAsync($"/batches/{job.Id}", Ct);
+        Assert.Contains("past the stall limit of 6 h", asManager);
+        Assert.DoesNotContain("Promote to real time", asManager);
+        Assert.DoesNotContain("Retry failed items", asManager);
     }
 
     [Fact]
     public async Task BatchDetail_UnknownJob_SaysSoInsteadOfFailing()
     {
-        var html = await factory.CreateClient().GetStringAsync($"/batches/{Guid.NewGuid()}", Ct);
+        var html = await (await SignIn.AsAsync(factory, "operator@demo.local")).GetStringAsync($"/batches/{Guid.NewGuid()}", Ct);
         Assert.Contains("No batch job has the id", html);
     }
 
     [Fact]
     public async Task BatchesPage_RendersTheJobsGridAndHangfireLink()
     {
-        var html = await factory.CreateClient().GetStringAsync("/batches", Ct);
+        var html = await (await SignIn.AsAsync(factory, "operator@demo.local")).GetStringAsync("/batches", Ct);
         Assert.Contains("batches-grid", html);
         Assert.Contains("/hangfire", html);
     }
