@@ -6,6 +6,7 @@ using ControlPlane.Jobs.Costs;
 using ControlPlane.Jobs.Providers;
 using ControlPlane.Jobs.Providers.Anthropic;
 using ControlPlane.Jobs.Providers.Gemini;
+using ControlPlane.Jobs.Providers.Vertex;
 using ControlPlane.Jobs.Providers.OpenAI;
 using ControlPlane.Jobs.Providers.SageMaker;
 using ControlPlane.Jobs.Providers.Simulator;
@@ -38,6 +39,7 @@ public static class DependencyInjection
         builder.Services.AddOpenAIProvider(builder.Configuration);
         builder.Services.AddAnthropicProvider(builder.Configuration);
         builder.Services.AddGeminiProvider(builder.Configuration);
+        builder.Services.AddVertexProvider(builder.Configuration);
         builder.Services.AddSageMakerProvider(builder.Configuration);
 
         // DataPaths is registered by the Web host.

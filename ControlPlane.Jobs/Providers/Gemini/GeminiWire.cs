@@ -144,7 +144,7 @@ internal static class GeminiWire
     /// <summary>"batches/abc" → "abc": our id is the bare batch id; paths add the prefix back.</summary>
     public static string Id(string name) => name.StartsWith("batches/", StringComparison.Ordinal) ? name["batches/".Length..] : name;
 
-    private static string? GrpcCodeName(int code) => code switch
+    public static string? GrpcCodeName(int code) => code switch
     {
         3 => "INVALID_ARGUMENT",
         4 => "DEADLINE_EXCEEDED",
