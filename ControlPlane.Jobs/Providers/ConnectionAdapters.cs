@@ -7,6 +7,7 @@ using ControlPlane.Jobs.Providers.Errors;
 using ControlPlane.Jobs.Providers.Gemini;
 using ControlPlane.Jobs.Providers.OpenAI;
 using ControlPlane.Jobs.Providers.SageMaker;
+using ControlPlane.Jobs.Providers.Vertex;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public sealed record ConnectionField(string Key, string Label, bool Required = f
 public sealed record ConnectionSchema(string Provider, IReadOnlyList<ConnectionField> Settings, string SecretKey, string SecretLabel, bool SecretRequired)
 {
     /// <summary>The providers a saved connection can switch on: those with a real adapter in this build.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [ProviderIds.OpenAI, ProviderIds.Anthropic, ProviderIds.Gemini, ProviderIds.SageMaker];
+    public static IReadOnlyList<string> Supported { get; } = [ProviderIds.OpenAI, ProviderIds.Anthropic, ProviderIds.Gemini, ProviderIds.VertexAI, ProviderIds.SageMaker];
 
     public static ConnectionSchema? For(string provider) => provider switch
     {
@@ -28,6 +29,11 @@ public sealed record ConnectionSchema(string Provider, IReadOnlyList<ConnectionF
             "ApiKey", "API key", SecretRequired: true),
         ProviderIds.Anthropic => new(provider, [new("BaseUrl", "Base URL", Hint: "https://api.anthropic.com")], "ApiKey", "API key", SecretRequired: true),
         ProviderIds.Gemini => new(provider, [new("BaseUrl", "Base URL", Hint: "https://generativelanguage.googleapis.com")], "ApiKey", "API key", SecretRequired: true),
+        ProviderIds.VertexAI => new(provider,
+            [new("ProjectId", "Project id", Required: true), new("Location", "Location", Hint: "e.g. us-central1"),
+             new("Bucket", "Cloud Storage bucket", Hint: "for batch inputs and results"), new("BucketPrefix", "Bucket prefix"),
+             new("BaseUrl", "Base URL", Hint: "empty: https://{location}-aiplatform.googleapis.com")],
+            "ServiceAccountJson", "Service account key (JSON)", SecretRequired: true),
         ProviderIds.SageMaker => new(provider,
             [new("Region", "Region", Required: true, Hint: "e.g. eu-west-1"), new("S3Bucket", "S3 bucket", Hint: "for batch inputs and results"),
              new("S3Prefix", "S3 prefix"), new("RuntimeUrl", "Runtime endpoint URL", Hint: "VPC endpoint; empty for the public one"),
@@ -61,6 +67,7 @@ public sealed class ConnectionAdapterFactory(IHttpMessageHandlerFactory handlers
             ProviderIds.Anthropic => new AnthropicProvider(Clients(AnthropicProvider.HttpClientName, provider, TimeSpan.FromMinutes(30)),
                 Options(Bind<AnthropicOptions>(configuration, o => o.IsConfigured, schema)), timeProvider, dataPaths),
             ProviderIds.Gemini => BuildGemini(configuration, schema),
+            ProviderIds.VertexAI => BuildVertex(configuration, schema),
             ProviderIds.SageMaker => BuildSageMaker(configuration, schema),
             _ => throw new ValidationException($"{ProviderIds.DisplayName(provider)} has no adapter in this build."),
         };
@@ -70,6 +77,16 @@ public sealed class ConnectionAdapterFactory(IHttpMessageHandlerFactory handlers
     {
         var options = Bind<GeminiOptions>(configuration, o => o.IsConfigured, schema);
         return new GeminiProvider(Clients(GeminiProvider.HttpClientName, ProviderIds.Gemini, options.Timeout), Options(options), timeProvider);
+    }
+
+    private VertexProvider BuildVertex(IConfiguration configuration, ConnectionSchema schema)
+    {
+        var options = Bind<VertexOptions>(configuration, o => o.IsConfigured, schema);
+        if (!VertexAccessToken.LooksLikeServiceAccountKey(options.ServiceAccountJson ?? ""))
+        {
+            throw new ValidationException("The service account key must be a Google service-account JSON key (\"type\": \"service_account\", with client_email and private_key).");
+        }
+        return new VertexProvider(Clients(VertexProvider.HttpClientName, ProviderIds.VertexAI, options.Timeout), Options(options), timeProvider);
     }
 
     private SageMakerProvider BuildSageMaker(IConfiguration configuration, ConnectionSchema schema)

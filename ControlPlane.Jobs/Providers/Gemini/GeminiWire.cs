@@ -11,7 +11,9 @@ internal static class GeminiWire
     public const string DisplayNamePrefix = "controlplane-";
 
     /// <summary>A GenerateContentRequest: system messages go to <c>systemInstruction</c>, assistant turns have role "model".</summary>
-    public static void WriteRequest(Utf8JsonWriter writer, IReadOnlyList<ChatMessage> messages, int? maxOutputTokens)
+    /// <param name="labels">Vertex AI request labels (the Gemini API has none); written only when given.</param>
+    public static void WriteRequest(Utf8JsonWriter writer, IReadOnlyList<ChatMessage> messages, int? maxOutputTokens,
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("contents");
@@ -36,6 +38,16 @@ internal static class GeminiWire
             writer.WritePropertyName("generationConfig");
             writer.WriteStartObject();
             writer.WriteNumber("maxOutputTokens", max);
+            writer.WriteEndObject();
+        }
+        if (labels is { Count: > 0 })
+        {
+            writer.WritePropertyName("labels");
+            writer.WriteStartObject();
+            foreach (var (name, value) in labels)
+            {
+                writer.WriteString(name, value);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndObject();

@@ -26,6 +26,23 @@ public sealed class VertexAccessToken(VertexOptions options)
         }
     }
 
+    /// <summary>Whether the key is a service-account key at all, checked when a connection is saved rather than at the first call.</summary>
+    public static bool LooksLikeServiceAccountKey(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object &&
+                root.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String && type.GetString() == "service_account" &&
+                root.TryGetProperty("client_email", out _) && root.TryGetProperty("private_key", out _);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     private static ITokenAccess Create(VertexOptions options)
     {
         var json = !string.IsNullOrWhiteSpace(options.ServiceAccountJson)

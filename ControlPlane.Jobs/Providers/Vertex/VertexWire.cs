@@ -34,15 +34,27 @@ internal static class VertexWire
     public static bool IsTerminal(ProviderBatchState state) =>
         state is ProviderBatchState.Completed or ProviderBatchState.Failed or ProviderBatchState.Cancelled or ProviderBatchState.Expired;
 
-    /// <summary>One input line: <c>{"key": customId, "request": GenerateContentRequest}</c>; the output line echoes both.</summary>
+    /// <summary>The request label that carries our custom id inside the echoed <c>request</c>.</summary>
+    public const string KeyLabel = "controlplane_key";
+
+    /// <summary>
+    /// One input line: <c>{"key": customId, "request": GenerateContentRequest}</c>. The id also travels as a request
+    /// label (our ids are GUIDs, valid label values), because the output row always echoes <c>request</c> while Google
+    /// documents no guarantee for extra top-level fields.
+    /// </summary>
     public static void WriteInputLine(Utf8JsonWriter writer, BatchItem item)
     {
         writer.WriteStartObject();
         writer.WriteString("key", item.CustomId);
         writer.WritePropertyName("request");
-        GeminiWire.WriteRequest(writer, item.Messages, item.MaxOutputTokens);
+        GeminiWire.WriteRequest(writer, item.Messages, item.MaxOutputTokens,
+            IsLabelValue(item.CustomId) ? new Dictionary<string, string> { [KeyLabel] = item.CustomId } : null);
         writer.WriteEndObject();
     }
+
+    /// <summary>Google label values: at most 63 lowercase letters, digits, underscores and dashes.</summary>
+    private static bool IsLabelValue(string value) =>
+        value.Length <= 63 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-');
 
     public static byte[] CreateJobBody(string model, string clientReference, int requestCount, string inputUri, string outputUriPrefix) =>
         JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
@@ -88,7 +100,7 @@ internal static class VertexWire
     /// </summary>
     public static BatchResultItem? ResultItem(JsonElement line)
     {
-        var key = line.Text("key");
+        var key = line.Text("key") ?? line.Child("request").Child("labels").Text(KeyLabel);
         if (key is null)
         {
             return null;

@@ -3,6 +3,7 @@ using ControlPlane.Jobs.Providers.Anthropic;
 using ControlPlane.Jobs.Providers.Gemini;
 using ControlPlane.Jobs.Providers.OpenAI;
 using ControlPlane.Jobs.Providers.SageMaker;
+using ControlPlane.Jobs.Providers.Vertex;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,6 +44,15 @@ public sealed class ProviderRegistrationTests
         Assert.IsType<SageMakerProvider>(registry.Get("sagemaker"));
         Assert.True(registry.Get("anthropic").IsSimulated);
         Assert.True(registry.Get("gemini").IsSimulated);
+        Assert.True(registry.Get("vertex").IsSimulated);
+    }
+
+    [Fact]
+    public void Registry_VertexProjectWithoutServiceAccount_StaysSimulated()
+    {
+        var services = Build(new() { [$"{VertexOptions.SectionName}:ProjectId"] = "acme-ml" });
+
+        Assert.True(services.GetRequiredService<IProviderRegistry>().Get("vertex").IsSimulated);
     }
 
     [Fact]
@@ -53,10 +63,12 @@ public sealed class ProviderRegistrationTests
             [$"{OpenAIOptions.SectionName}:ApiKey"] = "sk-test",
             [$"{AnthropicOptions.SectionName}:ApiKey"] = "sk-ant-test",
             [$"{GeminiOptions.SectionName}:ApiKey"] = "AIza-test",
+            [$"{VertexOptions.SectionName}:ProjectId"] = "acme-ml",
+            [$"{VertexOptions.SectionName}:CredentialsFile"] = "/run/secrets/vertex.json",
             [$"{SageMakerOptions.SectionName}:Region"] = "eu-west-1",
         });
 
-        Assert.Equal(["anthropic", "gemini", "openai", "sagemaker"],
+        Assert.Equal(["anthropic", "gemini", "openai", "sagemaker", "vertex"],
             services.GetServices<IInferenceProvider>().Select(p => p.Provider).Order(StringComparer.Ordinal));
         Assert.All(services.GetServices<IInferenceProvider>(), p => Assert.False(p.IsSimulated));
     }

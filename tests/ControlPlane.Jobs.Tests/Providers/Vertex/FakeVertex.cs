@@ -91,6 +91,14 @@ internal sealed class FakeVertex : IAsyncDisposable
         request = new { contents = Array.Empty<object>() }, response = Response(text, promptTokens, candidatesTokens),
     };
 
+    /// <summary>A row as Vertex might write it without our top-level key: only the echoed request's label names it.</summary>
+    public static object SucceededLabelOnly(string key, string text) => new
+    {
+        status = "", processed_time = "2026-01-05T09:20:00.000+00:00",
+        request = new { contents = Array.Empty<object>(), labels = new Dictionary<string, string> { [VertexWire.KeyLabel] = key } },
+        response = Response(text, 5, 1),
+    };
+
     public static object Failed(string key, string status) => new
     {
         key, status, processed_time = "2026-01-05T09:20:00.000+00:00", request = new { contents = Array.Empty<object>() },

@@ -111,6 +111,7 @@ public sealed class VertexProviderTests
 
         fake.Advance(submitted.ProviderBatchId, state, succeeded: 1, failed: 1, incomplete: 2, rows:
             [FakeVertex.Succeeded("req-3", "Three.", 9, 2), FakeVertex.Failed("req-0", "RESOURCE_EXHAUSTED: Quota exceeded.")]);
+        Assert.Contains("\"labels\":{\"controlplane_key\":\"req-3\"}", Encoding.UTF8.GetString(fake.Objects["controlplane/job-7/input.jsonl"]), StringComparison.Ordinal);
 
         var status = await provider.GetBatchAsync(submitted.ProviderBatchId, Token);
         Assert.Equal((expected, state, 4, 1, 1, true), (status.State, status.RawStatus, status.Total, status.Completed, status.Failed, status.HasResults));
@@ -118,6 +119,19 @@ public sealed class VertexProviderTests
         Assert.Equal(2, results.Count);
         Assert.Equal(("req-3", BatchItemOutcome.Succeeded, "Three."), (results[0].CustomId, results[0].Outcome, results[0].Output));
         Assert.Equal(("req-0", BatchItemOutcome.Errored, ProviderErrorClass.RateLimited), (results[1].CustomId, results[1].Outcome, results[1].ErrorClass));
+    }
+
+    [Fact]
+    public async Task ReadResults_RowWithoutTopLevelKey_IsMatchedByTheEchoedRequestLabel()
+    {
+        await using var fake = await FakeVertex.StartAsync();
+        var provider = fake.Provider();
+        var submitted = await provider.SubmitBatchAsync(new BatchSubmission("gemini-2.5-flash", "job-8", OpenAIProviderTests.Items(1)), Token);
+
+        fake.Advance(submitted.ProviderBatchId, "JOB_STATE_SUCCEEDED", succeeded: 1, failed: 0, rows: [FakeVertex.SucceededLabelOnly("req-0", "Zero.")]);
+
+        var result = Assert.Single(await provider.ReadResultsAsync(submitted.ProviderBatchId, Token).ToListAsync(Token));
+        Assert.Equal(("req-0", BatchItemOutcome.Succeeded, "Zero."), (result.CustomId, result.Outcome, result.Output));
     }
 
     [Fact]
