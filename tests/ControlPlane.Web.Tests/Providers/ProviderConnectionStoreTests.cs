@@ -74,6 +74,28 @@ public sealed class ProviderConnectionStoreTests
     }
 
     [Fact]
+    public async Task Save_VertexWithAnApiKeyInsteadOfAServiceAccountKey_IsRefusedWithAMessageNamingTheKeyType()
+    {
+        using var kit = await ProviderKit.CreateAsync(Ct);
+        var draft = new ConnectionDraft
+        {
+            Provider = ProviderIds.VertexAI, Name = "Vertex europe", NewSecret = "AIza-not-a-service-account",
+            Settings = new() { ["ProjectId"] = "acme-ml", ["Location"] = "europe-west4", ["Bucket"] = "acme-batches" },
+        };
+
+        var errors = await kit.Store.SaveAsync(draft, Ct);
+
+        Assert.Contains("service-account JSON key", string.Join(" ", errors.Values), StringComparison.Ordinal);
+        await using (var db = kit.Database.CreateDbContext())
+        {
+            Assert.False(await db.ProviderConnections.AnyAsync(Ct));
+        }
+
+        draft.NewSecret = """{"type":"service_account","project_id":"acme-ml","client_email":"cp@acme-ml.iam.gserviceaccount.com","private_key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"}""";
+        Assert.Empty(await kit.Store.SaveAsync(draft, Ct));
+    }
+
+    [Fact]
     public async Task Registry_WithAnEnabledSavedConnection_ServesTheRealAdapter_AndTheSimulatorAfterDelete()
     {
         using var kit = await ProviderKit.CreateAsync(Ct);
