@@ -55,6 +55,7 @@ public static class DependencyInjection
         builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IBatchTurnaroundEstimate, ConfiguredBatchTurnaround>();
         builder.Services.AddSingleton<CircuitBreakers>();
+        builder.Services.AddSingleton<IAlertSource>(sp => sp.GetRequiredService<CircuitBreakers>());
         builder.Services.AddSingleton<RealtimeExecutor>();
         builder.Services.AddSingleton<PriceCatalogSource>();
         builder.Services.AddSingleton<WorkloadDirectory>();

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using ControlPlane.Domain.Alerts;
 using ControlPlane.Domain.Providers;
+using ControlPlane.Jobs.Alerts;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Jobs.Realtime;
@@ -11,7 +13,7 @@ public enum CircuitState { Closed, Open, HalfOpen }
 /// failures the model is skipped for <see cref="RealtimeOptions.BreakerOpenDuration"/>, then one trial call decides.
 /// Per instance by design: each web instance learns a provider's health from its own calls.
 /// </summary>
-public sealed class CircuitBreakers(IOptions<RealtimeOptions> options, TimeProvider clock)
+public sealed class CircuitBreakers(IOptions<RealtimeOptions> options, TimeProvider clock) : IAlertSource
 {
     private readonly ConcurrentDictionary<ModelRef, Circuit> _circuits = new();
 
@@ -25,6 +27,14 @@ public sealed class CircuitBreakers(IOptions<RealtimeOptions> options, TimeProvi
 
     public CircuitState StateOf(ModelRef model) => _circuits.TryGetValue(model, out var c) ? c.State : CircuitState.Closed;
 
+    /// <summary>An open (or half-open) circuit is an alert until a call succeeds again. In-memory: this instance's view.</summary>
+    public IEnumerable<AlertCondition> CurrentConditions(DateTimeOffset now) =>
+        _circuits.Where(c => c.Value.State != CircuitState.Closed).Select(c => new AlertCondition(
+            $"circuit:{c.Key}", "provider", AlertSeverity.Warning,
+            $"Circuit open for {c.Key}",
+            $"After repeated failures real-time calls to {c.Key} are skipped until {c.Value.OpenUntil:HH:mm:ss} UTC; the fallback chain serves instead.",
+            "/providers"));
+
     private Circuit Get(ModelRef model) => _circuits.GetOrAdd(model, _ => new Circuit());
 
     private sealed class Circuit
@@ -35,6 +45,8 @@ public sealed class CircuitBreakers(IOptions<RealtimeOptions> options, TimeProvi
         private bool _trialInFlight;
 
         public CircuitState State { get; private set; }
+
+        public DateTimeOffset OpenUntil => _openUntil;
 
         public bool TryEnter(DateTimeOffset now, out DateTimeOffset openUntil)
         {
