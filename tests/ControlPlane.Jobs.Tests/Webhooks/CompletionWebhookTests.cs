@@ -57,6 +57,28 @@ public sealed class CompletionWebhookTests
     }
 
     [Fact]
+    public async Task PromotedRequests_OfWorkloadWithWebhook_GetOneDeliveryEach_FromTheCompletionHook()
+    {
+        await using var h = await BatchHarness.CreateAsync(new ScriptedBatchProvider());
+        await SetWebhookAsync(h, "http://127.0.0.1:9/hook", new WebhookSecrets(new EphemeralDataProtectionProvider()).Generate().Protected);
+        var jobId = await h.SubmittedJobAsync(3);
+        await h.FinishAsync(jobId, ControlPlane.Domain.Abstractions.ProviderBatchState.InProgress);
+
+        await h.Get<BatchPromoteJob>().RunAsync(jobId, "operator@demo.local", "customer escalation", Token);
+
+        await using var db = h.Db();
+        var requests = await db.Requests.AsNoTracking().ToListAsync(Token);
+        Assert.All(requests, r => Assert.Equal(RequestStatus.Succeeded, r.Status));
+        var deliveries = await db.WebhookDeliveries.AsNoTracking().ToListAsync(Token);
+        Assert.Equal(requests.Select(r => r.Id).Order(), deliveries.Select(d => d.RequestId).Order());
+        Assert.Equal(3, h.Webhooks.Queued.Count);
+
+        // The sweep finds nothing left to create or re-queue.
+        Assert.Equal(0, await h.Get<CompletionWebhooks>().SweepAsync(Token));
+        Assert.Equal(3, await db.WebhookDeliveries.CountAsync(Token));
+    }
+
+    [Fact]
     public async Task Delivery_ReceiverFailsTwice_ThirdRunDelivers_AndAFourthRunSendsNothing()
     {
         var calls = 0;
