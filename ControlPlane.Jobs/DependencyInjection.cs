@@ -15,6 +15,7 @@ using ControlPlane.Jobs.Requests;
 using ControlPlane.Jobs.Routing;
 using ControlPlane.Jobs.Scheduling;
 using ControlPlane.Jobs.Telemetry;
+using ControlPlane.Jobs.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -50,6 +51,14 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHttpClient(AlertWebhookJob.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        // Completion webhooks: no retry handler, Hangfire retries a failed delivery with backoff and records each attempt.
+        builder.Services.AddHttpClient(WebhookDeliveryJob.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddSingleton<IWebhookDeliveryQueue, HangfireWebhookDeliveryQueue>();
+        builder.Services.AddSingleton<CompletionWebhooks>();
+        builder.Services.AddSingleton<ICompletionNotifier>(sp => sp.GetRequiredService<CompletionWebhooks>());
+        builder.Services.AddTransient<WebhookDeliveryJob>();
+        builder.Services.AddTransient<WebhookSweepJob>();
         builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

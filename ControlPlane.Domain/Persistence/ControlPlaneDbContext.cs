@@ -1,3 +1,4 @@
+using ControlPlane.Domain.Webhooks;
 using ControlPlane.Domain.Alerts;
 using ControlPlane.Domain.ApiKeys;
 using ControlPlane.Domain.Audit;
@@ -44,6 +45,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<UserTeam> UserTeams => Set<UserTeam>();
     public DbSet<StoredSecret> StoredSecrets => Set<StoredSecret>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

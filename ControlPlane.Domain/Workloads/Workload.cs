@@ -50,6 +50,9 @@ public sealed class Workload
     public bool PersonWaits { get; set; }
 
     public string? CompletionWebhookUrl { get; set; }
+
+    /// <summary>The HMAC secret completion webhooks are signed with, protected by the host's key ring; never shown again.</summary>
+    public string? ProtectedWebhookSecret { get; set; }
     public bool IsArchived { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }

@@ -7,6 +7,7 @@ using ControlPlane.Domain.Requests;
 using ControlPlane.Domain.Telemetry;
 using ControlPlane.Domain.Workloads;
 using ControlPlane.Jobs.Costs;
+using ControlPlane.Jobs.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public sealed class BatchIngestJob(
     PriceCatalogSource prices,
     IBatchJobQueue queue,
     IOptions<BatchOptions> options,
+    ICompletionNotifier completions,
     TimeProvider clock,
     ILogger<BatchIngestJob> logger)
 {
@@ -68,6 +70,7 @@ public sealed class BatchIngestJob(
             await SettleMissingAsync(context, cancellationToken);
         }
         await MarkIngestedAsync(jobId, cancellationToken);
+        await completions.BatchSettledAsync(jobId, CancellationToken.None);
 
         if (summary.Promoted > 0)
         {

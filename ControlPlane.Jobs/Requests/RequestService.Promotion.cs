@@ -60,6 +60,10 @@ public sealed partial class RequestService
         db.FailoverEvents.Add(FailoverEvent.Create(clock.GetUtcNow(), FailoverKind.Promotion, request.WorkloadId, request.Id, request.BatchJobId,
             batchModel, outcome.ServedBy ?? candidates[0], Truncate(reason, 1000), extra));
         await db.SaveChangesAsync(CancellationToken.None);
+        if (workload.CompletionWebhookUrl is not null)
+        {
+            await completions.RequestSettledAsync(request.Id, CancellationToken.None);
+        }
         await telemetry.WriteAsync(events, CancellationToken.None);
         metrics.Record(request, clock.GetElapsedTime(started));
         return true;

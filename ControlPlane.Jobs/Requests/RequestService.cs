@@ -10,6 +10,7 @@ using ControlPlane.Jobs.Costs;
 using ControlPlane.Jobs.Realtime;
 using ControlPlane.Jobs.Routing;
 using ControlPlane.Jobs.Telemetry;
+using ControlPlane.Jobs.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public sealed partial class RequestService(
     TelemetryQueue telemetry,
     RequestMetrics metrics,
     RequestWriter writer,
+    ICompletionNotifier completions,
     TimeProvider clock)
 {
     public async Task<SubmitResult> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken)
@@ -82,6 +84,10 @@ public sealed partial class RequestService(
 
         var outcome = await executor.ExecuteAsync(new RealtimeCall(request.Id, candidates, command.Messages, command.MaxOutputTokens), CancellationToken.None);
         var result = await RecordOutcomeAsync(request, candidates[0], outcome, events, cancellationToken);
+        if (workload.CompletionWebhookUrl is not null)
+        {
+            await completions.RequestSettledAsync(request.Id, CancellationToken.None);
+        }
         await telemetry.WriteAsync(events, CancellationToken.None);
         metrics.Record(request, clock.GetElapsedTime(started));
         return result;

@@ -1,6 +1,7 @@
 using ControlPlane.Jobs.Alerts;
 using ControlPlane.Jobs.Rollups;
 using ControlPlane.Jobs.Batches;
+using ControlPlane.Jobs.Webhooks;
 using Hangfire;
 
 namespace ControlPlane.Jobs.Scheduling;
@@ -15,6 +16,7 @@ public static class RecurringJobSchedule
     public const string BatchAssembly = "batch-assembly";
     public const string BatchPoll = "batch-poll";
     public const string BatchStuckDetection = "batch-stuck-detection";
+    public const string WebhookSweep = "webhook-sweep";
 
     public static void Apply(IRecurringJobManager jobs)
     {
@@ -25,6 +27,7 @@ public static class RecurringJobSchedule
         jobs.AddOrUpdate<BatchAssemblyJob>(BatchAssembly, j => j.RunAsync(CancellationToken.None), "*/15 * * * * *", utc);
         // Each job has its own next-poll time in the database; this tick only looks for the ones that are due.
         jobs.AddOrUpdate<BatchPollJob>(BatchPoll, j => j.RunAsync(CancellationToken.None), "*/5 * * * * *", utc);
+        jobs.AddOrUpdate<WebhookSweepJob>(WebhookSweep, j => j.RunAsync(CancellationToken.None), Cron.Minutely(), utc);
         jobs.AddOrUpdate<BatchStuckDetectionJob>(BatchStuckDetection, j => j.RunAsync(CancellationToken.None), "*/30 * * * * *", utc);
     }
 }

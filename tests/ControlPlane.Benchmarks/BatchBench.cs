@@ -59,6 +59,9 @@ internal sealed class BatchBench : IAsyncDisposable
         services.AddTransient<BatchSubmitJob>();
         services.AddTransient<BatchPollJob>();
         services.AddTransient<BatchIngestJob>();
+        // The bench workload has no completion webhook: the hook looks once and queues nothing.
+        services.AddSingleton<ControlPlane.Jobs.Webhooks.IWebhookDeliveryQueue, NoWebhookQueue>();
+        services.AddSingleton<ControlPlane.Jobs.Webhooks.ICompletionNotifier, ControlPlane.Jobs.Webhooks.CompletionWebhooks>();
         _services = services.BuildServiceProvider();
         _writer = _services.GetRequiredService<TelemetryWriter>();
     }
@@ -172,4 +175,10 @@ internal sealed class BatchBench : IAsyncDisposable
         public void EnqueuePromote(Guid batchJobId, string actor, string reason) { }
         public void ScheduleDispatchPromoted(Guid batchJobId, TimeSpan delay) { }
     }
+}
+
+internal sealed class NoWebhookQueue : ControlPlane.Jobs.Webhooks.IWebhookDeliveryQueue
+{
+    public void EnqueueDelivery(Guid deliveryId) =>
+        throw new InvalidOperationException("The benchmark workload has no completion webhook.");
 }

@@ -45,6 +45,7 @@ internal sealed class WorkloadConfiguration : IEntityTypeConfiguration<Workload>
             v.Property(x => x.MeanOutputTokens).HasColumnName("VolumeMeanOutputTokens");
         });
         builder.Property(w => w.CompletionWebhookUrl).HasMaxLength(2000);
+        builder.Property(w => w.ProtectedWebhookSecret).HasMaxLength(1000);
         builder.Property<long>(ControlPlaneDbContext.VersionProperty).IsConcurrencyToken();
     }
 }

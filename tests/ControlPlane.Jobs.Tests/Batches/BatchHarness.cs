@@ -15,6 +15,8 @@ using ControlPlane.Jobs.Realtime;
 using ControlPlane.Jobs.Requests;
 using ControlPlane.Jobs.Routing;
 using ControlPlane.Jobs.Telemetry;
+using ControlPlane.Jobs.Tests.Webhooks;
+using ControlPlane.Jobs.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +39,7 @@ internal sealed class BatchHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(Start);
     public RecordingBatchJobQueue Queue { get; } = new();
+    public RecordingWebhookDeliveryQueue Webhooks { get; } = new();
     public BatchOptions Options { get; } = new() { MinBatchSize = 1, MaxWait = TimeSpan.Zero };
     public ScriptedBatchProvider? Scripted { get; }
     public Guid TeamId { get; private set; }
@@ -86,6 +89,9 @@ internal sealed class BatchHarness : IAsyncDisposable
         services.AddTransient<BatchStuckDetectionJob>();
         services.AddTransient<BatchPromoteJob>();
         services.AddTransient<PromotedDispatchJob>();
+        services.AddSingleton<IWebhookDeliveryQueue>(Webhooks);
+        services.AddSingleton<CompletionWebhooks>();
+        services.AddSingleton<ICompletionNotifier>(sp => sp.GetRequiredService<CompletionWebhooks>());
         _services = services.BuildServiceProvider();
     }
 

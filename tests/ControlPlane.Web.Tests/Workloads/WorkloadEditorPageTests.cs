@@ -30,6 +30,7 @@ public sealed class WorkloadEditorPageTests : IAsyncLifetime
         _context.Services.AddSingleton<TimeProvider>(clock);
         _context.Services.AddSingleton<ICurrentActor, PlaceholderActor>();
         _context.Services.AddScoped<WorkloadStore>();
+        _context.Services.AddSingleton(new ControlPlane.Jobs.Webhooks.WebhookSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
         _context.Services.AddSingleton<TeamAccess>();
         _authorization = _context.AddAuthorization();
         SignInAs(Roles.Admin);
@@ -57,6 +58,43 @@ public sealed class WorkloadEditorPageTests : IAsyncLifetime
         Assert.Empty(cut.FindAll("#save-workload"));
         Assert.Empty(cut.FindAll("#archive-toggle"));
         Assert.Contains("Only an admin, or a tech lead of the workload's team", cut.Find("#read-only-notice").TextContent);
+    }
+
+    [Fact]
+    public void Operator_IsNotOfferedToRotateTheWebhookSecret()
+    {
+        SignInAs(Roles.Operator);
+
+        var cut = _context.Render<WorkloadEditorPage>(p => p.Add(x => x.Slug, "customer-chatbot"));
+
+        cut.WaitForElement("#read-only-notice");
+        Assert.Empty(cut.FindAll("#rotate-webhook-secret"));
+    }
+
+    [Fact]
+    public void SettingAWebhookUrl_ShowsTheSigningSecretOnce_ThenRotateShowsANewOne()
+    {
+        var cut = RenderEditor("customer-chatbot");
+        Assert.Empty(cut.FindAll("#webhook-secret"));
+
+        cut.Find("[data-field=CompletionWebhookUrl] input").Change("https://hooks.example.com/done");
+        cut.Find("#save-workload").Click();
+
+        var first = cut.WaitForElement("input#webhook-secret-value").GetAttribute("value");
+        Assert.StartsWith("whsec_", first);
+        cut.Find("#webhook-secret-dismiss").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#webhook-secret")));
+
+        cut.Find("#rotate-webhook-secret").Click();
+        var second = cut.WaitForElement("input#webhook-secret-value").GetAttribute("value");
+        Assert.StartsWith("whsec_", second);
+        Assert.NotEqual(first, second);
+
+        // A fresh visit never shows it again.
+        var again = RenderEditor("customer-chatbot");
+        Assert.Empty(again.FindAll("#webhook-secret"));
+        Assert.DoesNotContain(second!, again.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain(first!, again.Markup, StringComparison.Ordinal);
     }
 
     public async ValueTask DisposeAsync()

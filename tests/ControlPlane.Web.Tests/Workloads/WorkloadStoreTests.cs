@@ -11,19 +11,51 @@ public sealed class WorkloadStoreTests : IAsyncLifetime
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = DemoData.Clock();
     private InMemoryDatabase _database = null!;
     private WorkloadStore _store = null!;
+    private readonly ControlPlane.Jobs.Webhooks.WebhookSecrets _secrets =
+        new(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
         _database = await DemoData.SeededDatabaseAsync(_clock, Token);
-        _store = new WorkloadStore(_database, _clock, new PlaceholderActor());
+        _store = new WorkloadStore(_database, _clock, new PlaceholderActor(), _secrets);
     }
 
     public ValueTask DisposeAsync()
     {
         _database.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Save_FirstWebhookUrl_GeneratesASecretStoredEncrypted_AndNeverInTheAudit()
+    {
+        var data = (await _store.LoadAsync("data-enrichment", Token))!;
+        var draft = data.Draft.Clone();
+        draft.CompletionWebhookUrl = "https://hooks.example.com/done";
+
+        var result = await _store.SaveAsync(data, draft, recommended: null, Token);
+
+        Assert.True(result.Saved, result.Problem ?? string.Join("; ", result.Errors.Values));
+        var secret = Assert.IsType<string>(result.NewWebhookSecret);
+        await using var db = _database.CreateDbContext();
+        var stored = await db.Workloads.AsNoTracking().SingleAsync(w => w.Slug == "data-enrichment", Token);
+        Assert.NotNull(stored.ProtectedWebhookSecret);
+        Assert.DoesNotContain(secret, stored.ProtectedWebhookSecret, StringComparison.Ordinal);
+        Assert.Equal(secret, _secrets.Reveal(stored.ProtectedWebhookSecret));
+
+        var rotated = await _store.RotateWebhookSecretAsync(stored.Id, Token);
+        Assert.NotEqual(secret, rotated.NewWebhookSecret);
+        var audit = await db.AuditEntries.AsNoTracking().ToListAsync(Token);
+        Assert.Contains(audit, e => e.Action == WorkloadStore.WebhookSecretRotated);
+        Assert.Contains(audit, e => e.Changes.Any(c => c.Field == "Webhook signing secret" && c.After == "generated"));
+        Assert.All(audit, e => Assert.All(e.Changes, c =>
+        {
+            Assert.DoesNotContain(secret, c.After ?? "", StringComparison.Ordinal);
+            Assert.DoesNotContain(rotated.NewWebhookSecret!, c.After ?? "", StringComparison.Ordinal);
+            Assert.DoesNotContain("whsec_", c.Before ?? "", StringComparison.Ordinal);
+        }));
     }
 
     [Fact]

@@ -40,6 +40,10 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
     private bool _saving;
     private bool _notFound;
     private string? _problem;
+
+    /// <summary>A signing secret just generated; held only until dismissed or the page is left, never reloaded.</summary>
+    private string? _newSecret;
+    private string? _newSecretSlug;
     private List<BreadcrumbItem> _breadcrumbs = [];
 
     private string Title => _data is null or { IsNew: true } ? "New workload" : _data.Draft.Name ?? Slug ?? "Workload";
@@ -53,6 +57,10 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
 
     protected override async Task OnParametersSetAsync()
     {
+        if (_newSecretSlug != Slug)
+        {
+            _newSecret = null; // Another workload: its secret is not this one's.
+        }
         _data = await store.LoadAsync(Slug, CancellationToken.None);
         _notFound = _data is null;
         _breadcrumbs = [new("Workloads", "/workloads"), new(Slug ?? "new", null, disabled: true)];
@@ -151,6 +159,10 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
             _problem = result.Problem;
             if (result.Saved)
             {
+                if (result.NewWebhookSecret is { } generated)
+                {
+                    (_newSecret, _newSecretSlug) = (generated, result.Slug);
+                }
                 snackbar.Add(_data.IsNew ? $"Created {_draft.Name}." : $"Saved {_draft.Name}.", Severity.Success);
                 if (_data.IsNew)
                 {
@@ -181,6 +193,35 @@ public sealed partial class WorkloadEditorPage(WorkloadStore store, NavigationMa
         _problem = result.Problem;
         snackbar.Add(_data.IsArchived ? $"Restored {_data.Draft.Name}." : $"Archived {_data.Draft.Name}.", Severity.Info);
         await OnParametersSetAsync();
+    }
+
+    private async Task RotateWebhookSecretAsync()
+    {
+        if (_data?.Id is not { } id)
+        {
+            return;
+        }
+        if (!await CanEditAsync(_data.Draft.TeamId))
+        {
+            _problem = NotAllowed;
+            return;
+        }
+        _saving = true;
+        try
+        {
+            var result = await store.RotateWebhookSecretAsync(id, CancellationToken.None);
+            _problem = result.Problem;
+            if (result.Saved)
+            {
+                (_newSecret, _newSecretSlug) = (result.NewWebhookSecret, result.Slug);
+                snackbar.Add("Webhook secret rotated. Copy the new one now.", Severity.Warning);
+                await OnParametersSetAsync();
+            }
+        }
+        finally
+        {
+            _saving = false;
+        }
     }
 
     private async Task<bool> CanEditAsync(Guid? teamId)

@@ -2,6 +2,7 @@ using ControlPlane.Domain.Audit;
 using ControlPlane.Domain.Costs;
 using ControlPlane.Domain.Persistence;
 using ControlPlane.Domain.Workloads;
+using ControlPlane.Jobs.Webhooks;
 using ControlPlane.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ namespace ControlPlane.Web.Features.Workloads.Editor;
 /// Loads and saves workloads for the editor. Every change is written with its audit entry in one SaveChanges,
 /// so a change is never stored without its record (nor a record without its change).
 /// </summary>
-public sealed class WorkloadStore(IDbContextFactory<ControlPlaneDbContext> factory, TimeProvider clock, ICurrentActor actor)
+public sealed class WorkloadStore(IDbContextFactory<ControlPlaneDbContext> factory, TimeProvider clock, ICurrentActor actor, WebhookSecrets secrets)
 {
     /// <summary>The editor's data for <paramref name="slug"/>, a blank draft when null, or null when no such workload exists.</summary>
     public async Task<WorkloadEditorData?> LoadAsync(string? slug, CancellationToken cancellationToken)
@@ -58,12 +59,14 @@ public sealed class WorkloadStore(IDbContextFactory<ControlPlaneDbContext> facto
         var reason = recommended is { } r && r != draft.Segment ? draft.OverrideReason?.Trim() : null;
         Workload workload;
         AuditEntry entry;
+        string? secret;
         if (data.Id is not { } id)
         {
             workload = draft.CreateWorkload(now);
             db.Workloads.Add(workload);
+            secret = EnsureWebhookSecret(workload);
             entry = Audit(now, WorkloadChanges.Actions.Created, workload,
-                WorkloadChanges.Between(null, WorkloadChanges.Snapshot(workload, TeamName)), reason);
+                WithSecret(WorkloadChanges.Between(null, WorkloadChanges.Snapshot(workload, TeamName)), secret), reason);
         }
         else
         {
@@ -81,7 +84,8 @@ public sealed class WorkloadStore(IDbContextFactory<ControlPlaneDbContext> facto
                 return WorkloadSaveResult.Refused("Nothing changed, so nothing was saved.");
             }
             var action = segmentBefore != workload.Segment ? WorkloadChanges.Actions.SegmentChanged : WorkloadChanges.Actions.Edited;
-            entry = Audit(now, action, workload, changes, reason);
+            secret = EnsureWebhookSecret(workload);
+            entry = Audit(now, action, workload, WithSecret(changes, secret), reason);
         }
         db.AuditEntries.Add(entry);
         try
@@ -102,8 +106,51 @@ public sealed class WorkloadStore(IDbContextFactory<ControlPlaneDbContext> facto
             }
             return WorkloadSaveResult.Invalid(new Dictionary<string, string> { [nameof(draft.Slug)] = $"Another workload already uses the slug '{draft.Slug}'." });
         }
-        return WorkloadSaveResult.Ok(workload.Slug);
+        return WorkloadSaveResult.Ok(workload.Slug) with { NewWebhookSecret = secret };
     }
+
+    /// <summary>
+    /// Replaces the workload's webhook signing secret; the new one is returned to be shown once. Deliveries sent from
+    /// now on are signed with it. The audit entry records that it was rotated, never the secret.
+    /// </summary>
+    public async Task<WorkloadSaveResult> RotateWebhookSecretAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var workload = await db.Workloads.FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        if (workload is null)
+        {
+            return WorkloadSaveResult.Refused("The workload no longer exists.");
+        }
+        if (workload.CompletionWebhookUrl is null)
+        {
+            return WorkloadSaveResult.Refused("Set a completion webhook URL first; a secret is generated with it.");
+        }
+        var (secret, protectedSecret) = secrets.Generate();
+        var hadSecret = workload.ProtectedWebhookSecret is not null;
+        workload.ProtectedWebhookSecret = protectedSecret;
+        var change = new FieldChange(WebhookSecretField, hadSecret ? "set" : "none", "rotated");
+        db.AuditEntries.Add(Audit(clock.GetUtcNow(), WebhookSecretRotated, workload, [change], null));
+        await db.SaveChangesAsync(cancellationToken);
+        return WorkloadSaveResult.Ok(workload.Slug) with { NewWebhookSecret = secret };
+    }
+
+    public const string WebhookSecretRotated = "Webhook secret rotated";
+    private const string WebhookSecretField = "Webhook signing secret";
+
+    /// <summary>A workload gets its signing secret when its webhook URL is first set; the plain secret, or null.</summary>
+    private string? EnsureWebhookSecret(Workload workload)
+    {
+        if (workload.CompletionWebhookUrl is null || workload.ProtectedWebhookSecret is not null)
+        {
+            return null;
+        }
+        var (secret, protectedSecret) = secrets.Generate();
+        workload.ProtectedWebhookSecret = protectedSecret;
+        return secret;
+    }
+
+    private static IReadOnlyList<FieldChange> WithSecret(IReadOnlyList<FieldChange> changes, string? secret) =>
+        secret is null ? changes : [.. changes, new FieldChange(WebhookSecretField, "none", "generated")];
 
     /// <summary>Archives or restores; workloads are never deleted, since requests and spend refer to them.</summary>
     public async Task<WorkloadSaveResult> SetArchivedAsync(Guid id, bool archived, CancellationToken cancellationToken)

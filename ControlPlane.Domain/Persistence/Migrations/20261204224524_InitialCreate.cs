@@ -305,6 +305,22 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "WebhookDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkloadId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AttemptCount = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -475,6 +491,7 @@ namespace ControlPlane.Domain.Persistence.Migrations
                     Criticality = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     PersonWaits = table.Column<bool>(type: "INTEGER", nullable: false),
                     CompletionWebhookUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ProtectedWebhookSecret = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     IsArchived = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -501,6 +518,28 @@ namespace ControlPlane.Domain.Persistence.Migrations
                         principalTable: "Teams",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookAttempts",
+                columns: table => new
+                {
+                    DeliveryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    DurationMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookAttempts", x => new { x.DeliveryId, x.Number });
+                    table.ForeignKey(
+                        name: "FK_WebhookAttempts_WebhookDeliveries_DeliveryId",
+                        column: x => x.DeliveryId,
+                        principalTable: "WebhookDeliveries",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -727,6 +766,17 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 column: "TeamId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_DeliveredAt",
+                table: "WebhookDeliveries",
+                column: "DeliveredAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_RequestId",
+                table: "WebhookDeliveries",
+                column: "RequestId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Workloads_Slug",
                 table: "Workloads",
                 column: "Slug",
@@ -796,6 +846,9 @@ namespace ControlPlane.Domain.Persistence.Migrations
                 name: "UserTeams");
 
             migrationBuilder.DropTable(
+                name: "WebhookAttempts");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
@@ -806,6 +859,9 @@ namespace ControlPlane.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveries");
 
             migrationBuilder.DropTable(
                 name: "Teams");
