@@ -53,32 +53,20 @@ public sealed class GeminiProvider(IHttpClientFactory httpClientFactory, IOption
         return GeminiWire.Status(operation.RootElement);
     }
 
-    public async Task<ProviderBatchStatus?> FindBatchAsync(string model, string clientReference, CancellationToken cancellationToken)
+    public Task<ProviderBatchStatus?> FindBatchAsync(string model, string clientReference, CancellationToken cancellationToken)
     {
         var displayName = GeminiWire.DisplayNamePrefix + clientReference;
-        string? pageToken = null;
-        for (var page = 0; page < _options.FindBatchPages; page++)
-        {
-            var query = pageToken is null ? "batches?pageSize=100" : $"batches?pageSize=100&pageToken={Uri.EscapeDataString(pageToken)}";
-            using var list = await SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken);
-            if (list.RootElement.Child("operations") is { ValueKind: JsonValueKind.Array } operations)
+        return PagedSearch.FindAsync(_options.FindBatchPages,
+            (pageToken, ct) => SendJsonAsync(HttpMethod.Get,
+                Url(pageToken is null ? "batches?pageSize=100" : $"batches?pageSize=100&pageToken={Uri.EscapeDataString(pageToken)}"), null, ct),
+            "operations",
+            operation =>
             {
-                foreach (var operation in operations.EnumerateArray())
-                {
-                    var batch = GeminiWire.BatchOf(operation);
-                    if (batch.Text("displayName") == displayName && (batch.Text("model") ?? $"models/{model}") == $"models/{model}")
-                    {
-                        return GeminiWire.Status(operation);
-                    }
-                }
-            }
-            pageToken = list.RootElement.Text("nextPageToken");
-            if (string.IsNullOrEmpty(pageToken))
-            {
-                return null;
-            }
-        }
-        return null;
+                var batch = GeminiWire.BatchOf(operation);
+                return batch.Text("displayName") == displayName && (batch.Text("model") ?? $"models/{model}") == $"models/{model}";
+            },
+            GeminiWire.Status,
+            cancellationToken);
     }
 
     public async Task<ProviderBatchStatus> GetBatchAsync(string providerBatchId, CancellationToken cancellationToken)

@@ -67,34 +67,17 @@ public sealed class VertexProvider(IHttpClientFactory httpClientFactory, IOption
         return VertexWire.Status(job.RootElement);
     }
 
-    public async Task<ProviderBatchStatus?> FindBatchAsync(string model, string clientReference, CancellationToken cancellationToken)
+    public Task<ProviderBatchStatus?> FindBatchAsync(string model, string clientReference, CancellationToken cancellationToken)
     {
         var displayName = VertexWire.DisplayNamePrefix + clientReference;
         var filter = Uri.EscapeDataString($"display_name=\"{displayName}\"");
-        string? pageToken = null;
-        for (var page = 0; page < _options.FindBatchPages; page++)
-        {
-            var query = $"{LocationUrl}/batchPredictionJobs?pageSize=100&filter={filter}" +
-                (pageToken is null ? "" : $"&pageToken={Uri.EscapeDataString(pageToken)}");
-            using var list = await SendJsonAsync(HttpMethod.Get, new Uri(query), null, cancellationToken);
-            if (list.RootElement.Child("batchPredictionJobs") is { ValueKind: JsonValueKind.Array } jobs)
-            {
-                foreach (var job in jobs.EnumerateArray())
-                {
-                    if (job.Text("displayName") == displayName &&
-                        (job.Text("model") ?? "").EndsWith($"/models/{model}", StringComparison.Ordinal))
-                    {
-                        return VertexWire.Status(job);
-                    }
-                }
-            }
-            pageToken = list.RootElement.Text("nextPageToken");
-            if (string.IsNullOrEmpty(pageToken))
-            {
-                return null;
-            }
-        }
-        return null;
+        return PagedSearch.FindAsync(_options.FindBatchPages,
+            (pageToken, ct) => SendJsonAsync(HttpMethod.Get, new Uri($"{LocationUrl}/batchPredictionJobs?pageSize=100&filter={filter}" +
+                (pageToken is null ? "" : $"&pageToken={Uri.EscapeDataString(pageToken)}")), null, ct),
+            "batchPredictionJobs",
+            job => job.Text("displayName") == displayName && (job.Text("model") ?? "").EndsWith($"/models/{model}", StringComparison.Ordinal),
+            VertexWire.Status,
+            cancellationToken);
     }
 
     public async Task<ProviderBatchStatus> GetBatchAsync(string providerBatchId, CancellationToken cancellationToken)
