@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Tests.Providers.OpenAI;
+using ControlPlane.Testing.Loopback;
+using ControlPlane.Testing.Providers.Gemini;
 
 namespace ControlPlane.Jobs.Tests.Providers.Gemini;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ControlPlane.Domain.Abstractions;
+using ControlPlane.Testing.Loopback;
+using ControlPlane.Testing.Providers.OpenAI;
 
 namespace ControlPlane.Jobs.Tests.Providers.OpenAI;
 

@@ -3,6 +3,8 @@ using Amazon.Runtime.Internal.Auth;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Providers.SageMaker;
 using ControlPlane.Jobs.Tests.Providers.OpenAI;
+using ControlPlane.Testing.Loopback;
+using ControlPlane.Testing.Providers.SageMaker;
 
 namespace ControlPlane.Jobs.Tests.Providers.SageMaker;
 

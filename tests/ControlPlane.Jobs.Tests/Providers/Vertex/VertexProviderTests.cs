@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Tests.Providers.OpenAI;
+using ControlPlane.Testing.Loopback;
+using ControlPlane.Testing.Providers.Vertex;
 
 namespace ControlPlane.Jobs.Tests.Providers.Vertex;
 

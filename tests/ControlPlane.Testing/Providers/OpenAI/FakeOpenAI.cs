@@ -4,18 +4,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Providers.OpenAI;
+using ControlPlane.Testing.Loopback;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ControlPlane.Jobs.Tests.Providers.OpenAI;
+namespace ControlPlane.Testing.Providers.OpenAI;
 
 /// <summary>
 /// A loopback OpenAI: <c>/v1/chat/completions</c>, <c>/v1/files</c> (multipart upload, content download) and
 /// <c>/v1/batches</c> (create, retrieve, list, cancel) in the documented wire format. Tests move batches along by hand.
 /// </summary>
-internal sealed class FakeOpenAI : IAsyncDisposable
+public sealed class FakeOpenAI : IAsyncDisposable
 {
     public const string ApiKey = "sk-test-0000";
 

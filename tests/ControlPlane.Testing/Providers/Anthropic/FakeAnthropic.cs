@@ -3,15 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Providers.Anthropic;
+using ControlPlane.Testing.Loopback;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ControlPlane.Jobs.Tests.Providers.Anthropic;
+namespace ControlPlane.Testing.Providers.Anthropic;
 
 /// <summary>A loopback Anthropic API: <c>/v1/messages</c> and <c>/v1/messages/batches</c> in the documented wire format.</summary>
-internal sealed class FakeAnthropic : IAsyncDisposable
+public sealed class FakeAnthropic : IAsyncDisposable
 {
     public const string ApiKey = "sk-ant-test-0000";
 

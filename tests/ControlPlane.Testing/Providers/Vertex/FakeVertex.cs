@@ -6,12 +6,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Providers.Vertex;
+using ControlPlane.Testing.Loopback;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ControlPlane.Jobs.Tests.Providers.Vertex;
+namespace ControlPlane.Testing.Providers.Vertex;
 
 /// <summary>
 /// A loopback Google Cloud: the OAuth token endpoint (the service-account key's <c>token_uri</c> points here, so the
@@ -19,7 +20,7 @@ namespace ControlPlane.Jobs.Tests.Providers.Vertex;
 /// and the Cloud Storage JSON API (simple upload, list, <c>alt=media</c> download). Everything but the token endpoint
 /// demands the Bearer token it issued.
 /// </summary>
-internal sealed class FakeVertex : IAsyncDisposable
+public sealed class FakeVertex : IAsyncDisposable
 {
     public const string AccessToken = "ya29.fake-vertex-token";
     public const string Project = "acme-ml";

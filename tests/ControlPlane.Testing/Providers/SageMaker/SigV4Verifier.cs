@@ -5,13 +5,13 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace ControlPlane.Jobs.Tests.Providers.SageMaker;
+namespace ControlPlane.Testing.Providers.SageMaker;
 
 /// <summary>
 /// The fake's side of SigV4, written from the AWS documentation independently of the adapter's signer: it rebuilds
 /// the canonical request from what actually arrived and recomputes the signature with the test's secret.
 /// </summary>
-internal static partial class SigV4Verifier
+public static partial class SigV4Verifier
 {
     public static async Task<string?> FailureAsync(HttpContext context, string accessKey, string secretKey, string region, string service)
     {

@@ -3,19 +3,20 @@ using System.Text;
 using System.Text.Json;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Providers.SageMaker;
+using ControlPlane.Testing.Loopback;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace ControlPlane.Jobs.Tests.Providers.SageMaker;
+namespace ControlPlane.Testing.Providers.SageMaker;
 
 /// <summary>
 /// A loopback SageMaker runtime (<c>/endpoints/{name}/invocations</c> and <c>/async-invocations</c>, SigV4 verified) and
 /// a path-style S3 (PUT / GET / HEAD objects) on one Kestrel port. Tests finish async requests by writing their output.
 /// </summary>
-internal sealed class FakeSageMaker : IAsyncDisposable
+public sealed class FakeSageMaker : IAsyncDisposable
 {
     public const string AccessKey = "AKIDEXAMPLE";
     public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

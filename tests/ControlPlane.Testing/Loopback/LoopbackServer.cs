@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ControlPlane.Jobs.Tests.Providers;
+namespace ControlPlane.Testing.Loopback;
 
 /// <summary>One request as the fake provider saw it: enough to assert paths, headers and bodies.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
     public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
 
@@ -21,7 +21,7 @@ internal sealed record RecordedRequest(string Method, string Path, string Query,
 /// A real Kestrel server on 127.0.0.1 with a free port, so an adapter's real SDK, serialisation and signing run
 /// against it. Each fake maps the routes of the provider it imitates; every request is recorded.
 /// </summary>
-internal sealed class LoopbackServer : IAsyncDisposable
+public sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -61,8 +61,15 @@ internal sealed class LoopbackServer : IAsyncDisposable
         return server;
     }
 
-    public RecordedRequest Single(string method, string pathPrefix) =>
-        Assert.Single(Requests, r => r.Method == method && r.Path.StartsWith(pathPrefix, StringComparison.Ordinal));
+    /// <summary>The one recorded request with this method and path prefix; anything else is a test failure.</summary>
+    public RecordedRequest Single(string method, string pathPrefix)
+    {
+        var matches = Requests.Where(r => r.Method == method && r.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).ToList();
+        return matches.Count == 1
+            ? matches[0]
+            : throw new InvalidOperationException(
+                $"Expected one {method} {pathPrefix}* request, found {matches.Count}; recorded: {string.Join(", ", Requests.Select(r => $"{r.Method} {r.Path}"))}");
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -71,7 +78,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
     }
 }
 
-internal static class FakeResponses
+public static class FakeResponses
 {
     public static IResult Json(object body, int status = 200, params (string Name, string Value)[] headers) =>
         new JsonWithHeaders(body, status, headers);

@@ -3,18 +3,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Jobs.Providers.Gemini;
+using ControlPlane.Testing.Loopback;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ControlPlane.Jobs.Tests.Providers.Gemini;
+namespace ControlPlane.Testing.Providers.Gemini;
 
 /// <summary>
 /// A loopback Gemini API (v1beta): <c>models/{model}:generateContent</c>, <c>models/{model}:batchGenerateContent</c>,
 /// <c>batches/{id}</c>, <c>batches/{id}:cancel</c> and <c>batches</c>, answering batches as long-running operations.
 /// </summary>
-internal sealed class FakeGemini : IAsyncDisposable
+public sealed class FakeGemini : IAsyncDisposable
 {
     public const string ApiKey = "AIza-test-0000";
     private const string BatchType = "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerateContentBatch";

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 
-namespace ControlPlane.Jobs.Tests.Providers;
+namespace ControlPlane.Testing.Loopback;
 
 /// <summary>A fake's answer with an exact status, JSON body and optional "name=value" header.</summary>
-internal sealed class RawResult(int status, string body, string? header = null) : IResult
+public sealed class RawResult(int status, string body, string? header = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
