@@ -6,6 +6,11 @@ namespace ControlPlane.Jobs.Providers.Common;
 /// <summary>Reads a JSONL stream one line at a time; blank lines are skipped.</summary>
 public static class JsonLines
 {
+    /// <summary>
+    /// One element per non-blank line. A line that is not JSON (cut off, garbled) comes back as an undefined element
+    /// rather than an exception: a result file with one damaged line must not block every other line of it. Callers
+    /// turn such an element into a result without a readable custom id, which ingestion counts as malformed.
+    /// </summary>
     public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(stream);
@@ -15,8 +20,17 @@ public static class JsonLines
             {
                 continue;
             }
-            using var document = JsonDocument.Parse(line);
-            yield return document.RootElement.Clone();
+            JsonElement element;
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                element = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                element = default;
+            }
+            yield return element;
         }
     }
 

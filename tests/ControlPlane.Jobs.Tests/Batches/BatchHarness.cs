@@ -26,8 +26,9 @@ namespace ControlPlane.Jobs.Tests.Batches;
 
 /// <summary>
 /// The batch engine wired as in the app, on a temporary SQLite file (several connections, so concurrent runs are
-/// real), a fake clock, a recording job queue and either the Simulator or a scripted provider.
-/// Prices: $1 per 1M input tokens, $2 per 1M output tokens, 50 % batch discount.
+/// real), a fake clock, a recording job queue and either the Simulator, a scripted provider or a real adapter pointed at
+/// its loopback fake. Prices: $1 per 1M input tokens, $2 per 1M output tokens, 50 % batch discount, unless the test
+/// gives the price row of its provider's model (the workload then uses that model).
 /// </summary>
 internal sealed class BatchHarness : IAsyncDisposable
 {
@@ -44,6 +45,9 @@ internal sealed class BatchHarness : IAsyncDisposable
     public ScriptedBatchProvider? Scripted { get; }
     public Guid TeamId { get; private set; }
     public Workload Workload { get; private set; } = null!;
+
+    /// <summary>The model the workload batches with and the queued requests are routed to.</summary>
+    public ModelRef BatchModel { get; private set; } = Model;
 
     private BatchHarness(IInferenceProvider? provider, Action<SimulatorOptions>? simulator)
     {
@@ -98,11 +102,12 @@ internal sealed class BatchHarness : IAsyncDisposable
     private RequestWriter Writer => _services.GetRequiredService<RequestWriter>();
 
     public static async Task<BatchHarness> CreateAsync(IInferenceProvider? provider = null, Action<SimulatorOptions>? simulator = null,
-        PromotionPolicy? policy = null, decimal? budget = null)
+        PromotionPolicy? policy = null, decimal? budget = null, PriceCatalogEntry? price = null)
     {
         var harness = new BatchHarness(provider, simulator);
         await harness.Writer.StartAsync(CancellationToken.None);
-        await harness.SeedAsync(policy ?? new PromotionPolicy(true, TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), BatchFailurePolicy.Rebatch), budget);
+        await harness.SeedAsync(policy ?? new PromotionPolicy(true, TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), BatchFailurePolicy.Rebatch), budget,
+            price ?? new PriceCatalogEntry(Model.Provider, Model.Model, 1.00m, 2.00m, 0.5m, new DateOnly(2026, 1, 1)));
         return harness;
     }
 
@@ -110,17 +115,18 @@ internal sealed class BatchHarness : IAsyncDisposable
 
     public ControlPlaneDbContext Db() => Get<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContext();
 
-    private async Task SeedAsync(PromotionPolicy policy, decimal? budget)
+    private async Task SeedAsync(PromotionPolicy policy, decimal? budget, PriceCatalogEntry price)
     {
+        BatchModel = new ModelRef(price.Provider, price.Model);
         await using var db = Db();
         await db.Database.EnsureCreatedAsync();
         var team = new Team("batch-team", "Batch team", Start);
         Workload = new Workload(team.Id, "batch-work", "Batch work", Segment.BatchFriendly, ServiceLevel.Batch(TimeSpan.FromHours(24)),
-            Model, Model, Start) { Promotion = policy, MonthlyBudget = budget, Volume = new VolumeEstimate(1000, 100, 50) };
+            BatchModel, BatchModel, Start) { Promotion = policy, MonthlyBudget = budget, Volume = new VolumeEstimate(1000, 100, 50) };
         TeamId = team.Id;
         db.Teams.Add(team);
         db.Workloads.Add(Workload);
-        db.Prices.Add(new PriceCatalogEntry(Model.Provider, Model.Model, 1.00m, 2.00m, 0.5m, new DateOnly(2026, 1, 1)));
+        db.Prices.Add(price);
         await db.SaveChangesAsync();
     }
 
@@ -134,7 +140,7 @@ internal sealed class BatchHarness : IAsyncDisposable
             var at = Time.GetUtcNow();
             var request = new InferenceRequest(Workload.Id, TeamId, $$"""{"messages":[{"role":"user","content":"{{question}} #{{i}}"}]}""",
                 null, deadline, null, null, at);
-            request.Route(new RoutingDecision(RequestMode.Batch, Model, "test"), at);
+            request.Route(new RoutingDecision(RequestMode.Batch, BatchModel, "test"), at);
             request.Enqueue(at);
             db.Requests.Add(request);
             ids.Add(request.Id);
