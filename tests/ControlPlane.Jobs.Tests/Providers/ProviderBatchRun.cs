@@ -1,8 +1,12 @@
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Domain.Batches;
 using ControlPlane.Domain.Costs;
+using ControlPlane.Domain.Persistence;
 using ControlPlane.Domain.Requests;
+using ControlPlane.Domain.Workloads;
 using ControlPlane.Jobs.Tests.Batches;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ControlPlane.Jobs.Tests.Providers;
 
@@ -33,9 +37,12 @@ internal sealed class ProviderBatchRun : IAsyncDisposable
 
     public string ProviderBatchId { get; }
 
-    public static async Task<ProviderBatchRun> SubmitAsync(IInferenceProvider adapter, PriceCatalogEntry price, int requests)
+    /// <param name="onFailure">The workload's on-batch-failure policy for items without a usable result.</param>
+    public static async Task<ProviderBatchRun> SubmitAsync(IInferenceProvider adapter, PriceCatalogEntry price, int requests,
+        BatchFailurePolicy onFailure = BatchFailurePolicy.Rebatch)
     {
-        var harness = await BatchHarness.CreateAsync(adapter, price: price);
+        var policy = new PromotionPolicy(false, TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), onFailure);
+        var harness = await BatchHarness.CreateAsync(adapter, policy: policy, price: price);
         try
         {
             var ids = await harness.QueueAsync(requests);
@@ -63,6 +70,11 @@ internal sealed class ProviderBatchRun : IAsyncDisposable
         await Harness.Get<BatchPollJob>().RunAsync(Token);
         return await Harness.JobAsync(JobId);
     }
+
+    /// <summary>An operator's cancel from the Batches page.</summary>
+    public Task<OperatorActionResult> CancelAsync(string reason) =>
+        new BatchOperations(Harness.Get<IDbContextFactory<ControlPlaneDbContext>>(), Harness.Get<IProviderRegistry>(), Harness.Get<BatchPromotion>(),
+            Harness.Queue, Harness.Time, NullLogger<BatchOperations>.Instance).CancelAsync(JobId, "operator@demo.local", reason, Token);
 
     /// <summary>Runs the ingestion the poller asked for (it must have asked exactly once).</summary>
     public async Task<IngestSummary> IngestAsync()

@@ -52,10 +52,20 @@ public sealed class FakeGemini : IAsyncDisposable
         return (GeminiProvider)services.BuildServiceProvider().GetServices<IInferenceProvider>().Single();
     }
 
-    public static object Response(string text, int promptTokens, int candidatesTokens, string finishReason = "STOP") => new
+    /// <summary>A GenerateContentResponse; <paramref name="thoughtsTokens"/> (a thinking model's, billed as output) only when above 0.</summary>
+    public static object Response(string text, int promptTokens, int candidatesTokens, string finishReason = "STOP", int thoughtsTokens = 0) => new
     {
         candidates = new[] { new { content = new { parts = new[] { new { text } }, role = "model" }, finishReason, index = 0 } },
-        usageMetadata = new { promptTokenCount = promptTokens, candidatesTokenCount = candidatesTokens, totalTokenCount = promptTokens + candidatesTokens },
+        usageMetadata = thoughtsTokens > 0
+            ? new Dictionary<string, int>
+            {
+                ["promptTokenCount"] = promptTokens, ["candidatesTokenCount"] = candidatesTokens, ["thoughtsTokenCount"] = thoughtsTokens,
+                ["totalTokenCount"] = promptTokens + candidatesTokens + thoughtsTokens,
+            }
+            : new Dictionary<string, int>
+            {
+                ["promptTokenCount"] = promptTokens, ["candidatesTokenCount"] = candidatesTokens, ["totalTokenCount"] = promptTokens + candidatesTokens,
+            },
         modelVersion = "gemini-2.5-flash",
     };
 
@@ -86,8 +96,16 @@ public sealed class FakeGemini : IAsyncDisposable
         }
     }
 
-    public static object Succeeded(string key, string text, int promptTokens, int candidatesTokens) =>
-        new { response = Response(text, promptTokens, candidatesTokens), metadata = new { key } };
+    public static object Succeeded(string key, string text, int promptTokens, int candidatesTokens, int thoughtsTokens = 0) =>
+        new { response = Response(text, promptTokens, candidatesTokens, thoughtsTokens: thoughtsTokens), metadata = new { key } };
+
+    /// <summary>An inline response without its metadata: only its position (responses come in input order) names its request.</summary>
+    public static object SucceededWithoutKey(string text, int promptTokens, int candidatesTokens) =>
+        new { response = Response(text, promptTokens, candidatesTokens) };
+
+    /// <summary>The <c>metadata.key</c> values of the batch's inline requests, in input order.</summary>
+    public IReadOnlyList<string> InputKeys(string id) =>
+        [.. Batch(id)["inputConfig"]!["requests"]!["requests"]!.AsArray().Select(r => r!["metadata"]!["key"]!.GetValue<string>())];
 
     public static object Failed(string key, int grpcCode, string message) =>
         new { error = new { code = grpcCode, message }, metadata = new { key } };
