@@ -110,7 +110,9 @@ public sealed class VertexProvider(IHttpClientFactory httpClientFactory, IOption
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             await foreach (var line in JsonLines.ReadAsync(stream, cancellationToken))
             {
-                yield return VertexWire.ResultItem(line) ?? throw new ProviderException(Provider, ProviderErrorClass.ServerError,
+                // A row naming no request (damaged, or without our key and label) cannot settle anything, but must not
+                // block the other rows either: it goes on without a custom id, and ingestion counts it as malformed.
+                yield return VertexWire.ResultItem(line) ?? new BatchResultItem("", BatchItemOutcome.Errored, null, null, null,
                     $"Vertex AI batch {providerBatchId} wrote a row without our key to {name}.");
             }
         }

@@ -105,7 +105,10 @@ public sealed class FakeVertex : IAsyncDisposable
         key, status, processed_time = "2026-01-05T09:20:00.000+00:00", request = new { contents = Array.Empty<object>() },
     };
 
-    /// <summary>Sets the job's state and counts; output rows are written as a predictions file under the output directory.</summary>
+    /// <summary>
+    /// Sets the job's state and counts; output rows are written as a predictions file under the output directory. A row
+    /// given as a string is written as it is (to imitate a damaged line); any other row is serialised as JSON.
+    /// </summary>
     public void Advance(string id, string state, int succeeded, int failed, int incomplete = 0, IEnumerable<object>? rows = null)
     {
         var job = _jobs[id];
@@ -122,7 +125,7 @@ public sealed class FakeVertex : IAsyncDisposable
             var directory = $"{prefix}/prediction-model-2026-01-05T09:00:00.000000Z";
             job["outputInfo"] = new JsonObject { ["gcsOutputDirectory"] = directory };
             var name = directory[$"gs://{Bucket}/".Length..] + "/predictions.jsonl";
-            Objects[name] = Encoding.UTF8.GetBytes(string.Join("\n", rows.Select(r => JsonSerializer.Serialize(r))) + "\n");
+            Objects[name] = Encoding.UTF8.GetBytes(string.Join("\n", rows.Select(r => r as string ?? JsonSerializer.Serialize(r))) + "\n");
             Objects[directory[$"gs://{Bucket}/".Length..] + "/incremental_predictions.json"] = "{}"u8.ToArray();
         }
     }
