@@ -111,12 +111,7 @@ public sealed class SageMakerProvider(IHttpClientFactory httpClientFactory, IOpt
             switch (outcomes.GetValueOrDefault(line.CustomId))
             {
                 case Outcome.Output:
-                    var answer = await _objects.ReadTextAsync(line.OutputLocation, cancellationToken) ?? "{}";
-                    using (var document = JsonDocument.Parse(answer))
-                    {
-                        var (output, usage, _) = Answer(document.RootElement);
-                        yield return new BatchResultItem(line.CustomId, BatchItemOutcome.Succeeded, output, usage, null, null);
-                    }
+                    yield return OutputItem(line.CustomId, await _objects.ReadTextAsync(line.OutputLocation, cancellationToken) ?? "{}");
                     break;
                 case Outcome.Failure:
                     var failure = await _objects.ReadTextAsync(line.FailureLocation!, cancellationToken) ?? "";
@@ -165,6 +160,24 @@ public sealed class SageMakerProvider(IHttpClientFactory httpClientFactory, IOpt
             throw new ProviderException(Provider, ProviderErrorClass.ServerError, "SageMaker accepted an async request without an output location.");
         return new ManifestLine(item.CustomId, Common.JsonLines.Text(root, "InferenceId"), output,
             Common.JsonLines.Text(root, "FailureLocation") ?? Header(response, "X-Amzn-SageMaker-FailureLocation"));
+    }
+
+    /// <summary>
+    /// The endpoint's answer. An output that is not JSON (a proxy's error page, a cut-off object) settles nothing but
+    /// must not block the other items: it comes back without output or usage, which ingestion counts as malformed.
+    /// </summary>
+    private static BatchResultItem OutputItem(string customId, string answer)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(answer);
+            var (output, usage, _) = Answer(document.RootElement);
+            return new BatchResultItem(customId, BatchItemOutcome.Succeeded, output, usage, null, null);
+        }
+        catch (JsonException)
+        {
+            return new BatchResultItem(customId, BatchItemOutcome.Succeeded, null, null, null, "The endpoint's output is not JSON.");
+        }
     }
 
     private enum Outcome { Pending, Output, Failure }

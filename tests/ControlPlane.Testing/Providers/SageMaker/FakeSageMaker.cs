@@ -79,6 +79,10 @@ public sealed class FakeSageMaker : IAsyncDisposable
     public void Succeed(string customId, string content, int promptTokens, int completionTokens) =>
         _objects[Key(InvocationOf(customId).Output)] = JsonSerializer.SerializeToUtf8Bytes(ChatAnswer(content, promptTokens, completionTokens));
 
+    /// <summary>The endpoint writes <paramref name="body"/> as it is to the request's output location (e.g. a damaged answer).</summary>
+    public void Output(string customId, string body) =>
+        _objects[Key(InvocationOf(customId).Output)] = Encoding.UTF8.GetBytes(body);
+
     public void Fail(string customId, string error) =>
         _objects[Key(InvocationOf(customId).Failure)] = Encoding.UTF8.GetBytes(error);
 
