@@ -1,0 +1,77 @@
+using ControlPlane.Domain.Providers;
+using ControlPlane.E2E.Infrastructure;
+using ControlPlane.E2E.Journeys;
+using ControlPlane.E2E.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlPlane.E2E.Providers;
+
+/// <summary>
+/// One journey per real provider: a workload configured for it, a request sent through the public API with an API
+/// key, answered by the provider's loopback fake through the real adapter, and the request as a signed-in person
+/// finds it in the explorer: that provider and model, the fake's answer and its cost at the provider's list price.
+/// </summary>
+[Collection(nameof(ProvidersAppCollection))]
+public sealed class ProviderJourneys(ProvidersAppFixture app, BrowserFixture browser) : Journey(app, browser)
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(ProviderIds.OpenAI)]
+    [InlineData(ProviderIds.Gemini)]
+    [InlineData(ProviderIds.VertexAI)]
+    [InlineData(ProviderIds.SageMaker)]
+    public async Task RequestThroughApi_IsAnsweredByTheProvider_AndShownInTheExplorer(string provider)
+    {
+        await SendAndFindInExplorerAsync(ProvidersAppFixture.Cases[provider]);
+    }
+
+    [Fact]
+    public async Task TechLead_ConfiguresAnthropicWorkloadInEditor_ItsRequestIsAnsweredByAnthropic_AndShownInTheExplorer()
+    {
+        var journey = ProvidersAppFixture.Cases[ProviderIds.Anthropic];
+        var editor = new WorkloadEditorPage(Page, App.BaseUrl);
+        await editor.OpenNewAsync();
+        await editor.FillAsync("Name", journey.Name);
+        await Expect(editor.Slug).ToHaveValueAsync(journey.Slug);
+        await editor.ChooseAsync("TeamId", ProvidersAppFixture.TeamName);
+        await editor.ChooseSegmentAsync("Time-critical");
+        await editor.ChooseAsync("RealtimeModel", journey.Model.ToString());
+        await editor.FillAsync("DailyRequests", "100");
+        await editor.FillAsync("MeanInputTokens", ProvidersAppFixture.InputTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await editor.FillAsync("MeanOutputTokens", ProvidersAppFixture.OutputTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(editor.RecommendedSegment).ToHaveAttributeAsync("data-segment", "TimeCritical");
+        await editor.SaveAsync();
+        await Expect(Page).ToHaveURLAsync($"{App.BaseUrl}/workloads/{journey.Slug}");
+
+        await SendAndFindInExplorerAsync(journey);
+        // The model chosen in the editor is the one the app's adapter asked Anthropic for (the fake answers only its key).
+        var call = Assert.Single(((ProvidersAppFixture)App).Anthropic.Server.Requests, r => r.Path == "/v1/messages");
+        Assert.Equal(journey.Model.Model, System.Text.Json.JsonDocument.Parse(call.BodyText).RootElement.GetProperty("model").GetString());
+    }
+
+    private async Task SendAndFindInExplorerAsync(ProviderCase journey)
+    {
+        using var api = App.CreateApiClient();
+        var sent = await RequestApi.SubmitAsync(api, RequestApi.Body(journey.Slug, "What is the capital of France?"), Token);
+        Assert.Equal(("Succeeded", "realtime"), (sent.Status, sent.Mode));
+
+        var requests = new RequestsPage(Page, App.BaseUrl);
+        await requests.OpenAsync();
+        await requests.FilterByWorkloadAsync(journey.Slug);
+        // The workload's only request: the grid has reloaded with the filter (a click on a row it is replacing is lost).
+        await Expect(requests.Rows).ToHaveCountAsync(1);
+        await Expect(requests.RowStatus(sent.Id)).ToHaveTextAsync("Succeeded");
+        Assert.Equal(journey.Model.ToString(), await requests.RowCellAsync(sent.Id, "Provider / model"));
+        Assert.Equal("Real time", await requests.RowCellAsync(sent.Id, "Mode"));
+        Assert.Equal(journey.Cost, await requests.RowCellAsync(sent.Id, "Cost (USD)"));
+
+        await requests.OpenDetailAsync(sent.Id);
+        await Expect(requests.Fact("Provider / model")).ToHaveTextAsync(journey.Model.ToString());
+        await Expect(requests.Answer).ToHaveTextAsync(journey.Answer);
+        await Expect(requests.Fact("Tokens")).ToHaveTextAsync(
+            $"{ProvidersAppFixture.InputTokens:N0} in · {ProvidersAppFixture.OutputTokens:N0} out");
+        await Expect(requests.Cost).ToContainTextAsync($"${journey.Cost} (real-time counterfactual ${journey.Cost})");
+        await Page.ScreenshotAsync(new() { Path = Artifacts.Screenshot($"ProviderJourney_{journey.Model.Provider}_RequestDetail"), FullPage = true });
+    }
+}
