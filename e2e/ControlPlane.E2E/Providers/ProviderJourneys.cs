@@ -2,6 +2,10 @@ using ControlPlane.Domain.Providers;
 using ControlPlane.E2E.Infrastructure;
 using ControlPlane.E2E.Journeys;
 using ControlPlane.E2E.Pages;
+using ControlPlane.Jobs.Scheduling;
+using ControlPlane.Testing.Providers.OpenAI;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using static Microsoft.Playwright.Assertions;
 
 namespace ControlPlane.E2E.Providers;
@@ -48,6 +52,58 @@ public sealed class ProviderJourneys(ProvidersAppFixture app, BrowserFixture bro
         // The model chosen in the editor is the one the app's adapter asked Anthropic for (the fake answers only its key).
         var call = Assert.Single(((ProvidersAppFixture)App).Anthropic.Server.Requests, r => r.Path == "/v1/messages");
         Assert.Equal(journey.Model.Model, System.Text.Json.JsonDocument.Parse(call.BodyText).RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task BatchRequestThroughApi_GoesThroughOpenAIsBatchApi_AndIsShownInTheExplorerAtBatchPrice()
+    {
+        var journey = ProvidersAppFixture.OpenAIBatch;
+        var openAI = ((ProvidersAppFixture)App).OpenAI;
+        using var api = App.CreateApiClient();
+        var sent = await RequestApi.SubmitAsync(api, RequestApi.Body(journey.Slug, "What is the capital of France?"), Token);
+        Assert.Equal(("Queued", "batch"), (sent.Status, sent.Mode));
+
+        // The app's own Hangfire jobs assemble the batch and send it to OpenAI's Files and Batches API. "Trigger now",
+        // as on /hangfire, spares the wait for the next 15-second tick.
+        var schedule = App.Services.GetRequiredService<IRecurringJobManager>();
+        schedule.Trigger(RecurringJobSchedule.BatchAssembly);
+        var batchId = await EventuallyAsync(() => Task.FromResult(openAI.BatchIds.SingleOrDefault()));
+        var input = openAI.File(openAI.Batch(batchId)["input_file_id"]!.GetValue<string>());
+        Assert.Contains($"\"custom_id\":\"{sent.Id}\"", input.Content, StringComparison.Ordinal);
+        openAI.Advance(batchId, "completed", completed: 1, failed: 0,
+            outputLines: [FakeOpenAI.OutputLine(sent.Id.ToString(), journey.Answer, ProvidersAppFixture.InputTokens, ProvidersAppFixture.OutputTokens)]);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Token); // the job's next poll is due a second after submission
+        schedule.Trigger(RecurringJobSchedule.BatchPoll);
+        await EventuallyAsync(async () => (await RequestApi.GetAsync(api, sent.Id, Token)).Status == "Succeeded" ? "done" : null);
+
+        var requests = new RequestsPage(Page, App.BaseUrl);
+        await requests.OpenAsync();
+        await requests.FilterByWorkloadAsync(journey.Slug);
+        await Expect(requests.Rows).ToHaveCountAsync(1);
+        await Expect(requests.RowStatus(sent.Id)).ToHaveTextAsync("Succeeded");
+        Assert.Equal(("Batch", journey.Model.ToString(), journey.Cost),
+            (await requests.RowCellAsync(sent.Id, "Mode"), await requests.RowCellAsync(sent.Id, "Provider / model"), await requests.RowCellAsync(sent.Id, "Cost (USD)")));
+        await requests.OpenDetailAsync(sent.Id);
+        await Expect(requests.Answer).ToHaveTextAsync(journey.Answer);
+        // Half of the real-time $0.000360: the Batch API's discount, with the counterfactual beside it.
+        await Expect(requests.Cost).ToContainTextAsync($"${journey.Cost} (real-time counterfactual $0.000360)");
+        await Expect(requests.Fact("Batch job")).ToBeVisibleAsync();
+        await Page.ScreenshotAsync(new() { Path = Artifacts.Screenshot("ProviderJourney_openai-batch_RequestDetail"), FullPage = true });
+    }
+
+    /// <summary>Asks until the answer is not null; the app's background jobs run on their own schedule (every 5–15 s).</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(45);
+        while (true)
+        {
+            if (await probe() is { } answer)
+            {
+                return answer;
+            }
+            Assert.True(DateTimeOffset.UtcNow < deadline, "The app's background jobs did not get there within 45 s.");
+            await Task.Delay(250, Token);
+        }
     }
 
     private async Task SendAndFindInExplorerAsync(ProviderCase journey)

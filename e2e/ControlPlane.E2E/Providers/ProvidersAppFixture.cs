@@ -22,8 +22,8 @@ namespace ControlPlane.E2E.Providers;
 /// A third app whose five real adapters talk to loopback fakes of OpenAI, Anthropic, the Gemini API, Vertex AI and
 /// SageMaker hosted in this process: the connections are the ordinary <c>ControlPlane:Providers:*</c> settings, so the
 /// app's own registration, HttpClients, SDKs and request signing run. Each fake answers with its own text and usage.
-/// Time-critical workloads for OpenAI, Gemini, Vertex and SageMaker are seeded; the Anthropic one is created in the
-/// workload editor by its journey.
+/// Time-critical workloads for OpenAI, Gemini, Vertex and SageMaker and a batch-friendly one for OpenAI are seeded; the
+/// Anthropic one is created in the workload editor by its journey.
 /// </summary>
 public sealed class ProvidersAppFixture : AppFixture, IAsyncLifetime
 {
@@ -63,6 +63,10 @@ public sealed class ProvidersAppFixture : AppFixture, IAsyncLifetime
         [ProviderIds.SageMaker] = new("sagemaker-journey", "SageMaker journey", new ModelRef(ProviderIds.SageMaker, "llama-3-1-8b-instruct"),
             "Paris, says the SageMaker fake.", "0.000300"),
     };
+
+    /// <summary>A batch-friendly workload on OpenAI's Batch API: its requests wait for a batch, at half the price.</summary>
+    public static ProviderCase OpenAIBatch { get; } = new("openai-batch-journey", "OpenAI batch journey",
+        new ModelRef(ProviderIds.OpenAI, "gpt-4o-mini"), "Paris, says the OpenAI batch fake.", "0.000180");
 
     public FakeOpenAI OpenAI { get; private set; } = null!;
     public FakeAnthropic Anthropic { get; private set; } = null!;
@@ -121,6 +125,12 @@ public sealed class ProvidersAppFixture : AppFixture, IAsyncLifetime
         _settings[$"{SageMakerOptions.SectionName}:S3ServiceUrl"] = SageMaker.Server.BaseAddress.ToString();
         _settings[$"{SageMakerOptions.SectionName}:AccessKeyId"] = FakeSageMaker.AccessKey;
         _settings[$"{SageMakerOptions.SectionName}:SecretAccessKey"] = FakeSageMaker.SecretKey;
+
+        // A batch forms from one queued request at once and is polled every second or two, so a batch journey stays short.
+        _settings["ControlPlane:Batches:MinBatchSize"] = "1";
+        _settings["ControlPlane:Batches:MaxWait"] = "00:00:00";
+        _settings["ControlPlane:Batches:PollInitialDelay"] = "00:00:01";
+        _settings["ControlPlane:Batches:PollMaxDelay"] = "00:00:02";
     }
 
     /// <summary>As a tech lead would configure them, straight into the database: every provider's case except Anthropic's.</summary>
@@ -137,6 +147,11 @@ public sealed class ProvidersAppFixture : AppFixture, IAsyncLifetime
                 Volume = new VolumeEstimate(100, InputTokens, OutputTokens),
             });
         }
+        db.Workloads.Add(new Workload(team.Id, OpenAIBatch.Slug, OpenAIBatch.Name, Segment.BatchFriendly, ServiceLevel.Batch(TimeSpan.FromHours(24)),
+            OpenAIBatch.Model, OpenAIBatch.Model, Services.GetRequiredService<TimeProvider>().GetUtcNow())
+        {
+            Volume = new VolumeEstimate(100_000, InputTokens, OutputTokens),
+        });
         await db.SaveChangesAsync();
     }
 }

@@ -73,6 +73,9 @@ public sealed class FakeOpenAI : IAsyncDisposable
 
     public JsonObject Batch(string id) => _batches[id];
 
+    /// <summary>The ids of the batches created so far, oldest first.</summary>
+    public IReadOnlyList<string> BatchIds => [.. _batches.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>Moves a batch to <paramref name="status"/> with the given counts and result files.</summary>
     public void Advance(string id, string status, int completed, int failed, IEnumerable<string>? outputLines = null, IEnumerable<string>? errorLines = null)
     {
