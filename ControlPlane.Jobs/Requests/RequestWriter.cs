@@ -30,6 +30,7 @@ public sealed class RequestWriter : BackgroundService
     }
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AutoResetEvent _wake = new(false);
     private readonly IDbContextFactory<ControlPlaneDbContext> _factory;
     private readonly WriteGate _gate;
     private readonly PreparedInsert<InferenceRequest> _requests;
@@ -63,6 +64,10 @@ public sealed class RequestWriter : BackgroundService
         {
             WriteAlone(pending); // Shutting down: write directly.
         }
+        else
+        {
+            _wake.Set();
+        }
         return pending.Done.Task;
     }
 
@@ -72,15 +77,20 @@ public sealed class RequestWriter : BackgroundService
     private void Run(CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(MaxBatch);
-        try
+        using (stoppingToken.Register(() => _wake.Set()))
         {
-            while (_queue.Reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+            while (!stoppingToken.IsCancellationRequested)
             {
-                Drain(batch);
+                if (_queue.Reader.TryPeek(out _))
+                {
+                    Drain(batch);
+                }
+                else
+                {
+                    // A plain kernel wait: no spinning while idle, which on 2 cores would take CPU from the requests.
+                    _wake.WaitOne();
+                }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         _queue.Writer.TryComplete();
         while (_queue.Reader.TryPeek(out _))
@@ -159,6 +169,12 @@ public sealed class RequestWriter : BackgroundService
             }
         }
         transaction.Commit();
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
     }
 
     /// <summary>The outcome of a real-time call for a row stored before it: only the columns it changes, one UPDATE.</summary>
