@@ -36,7 +36,8 @@ public sealed partial class BatchJobsPage(IPage page, string baseUrl) : AppPage(
     public async Task<Guid> OpenJobAsync(ILocator row)
     {
         await row.Locator("td").Nth(1).ClickAsync();
-        await Page.WaitForURLAsync(JobAddress());
+        // Blazor navigates inside the page: there is no load event to wait for, only the new address.
+        await Page.WaitForURLAsync(JobAddress(), new() { WaitUntil = WaitUntilState.Commit });
         await JobStatus.WaitForAsync();
         return Guid.Parse(JobAddress().Match(Page.Url).Groups[1].Value);
     }
@@ -53,7 +54,7 @@ public sealed partial class BatchJobsPage(IPage page, string baseUrl) : AppPage(
     /// <summary>What the last action did ("Promoted: its unfinished requests are being sent in real time.").</summary>
     public ILocator ActionMessage => Page.Locator("[data-testid=action-message]");
 
-    /// <summary>The line "Requests now: 5 Succeeded." under the progress bar.</summary>
+    /// <summary>The paragraph under the progress bar: provider counts, then "Requests now: 5 Succeeded." by status.</summary>
     public ILocator RequestsNow => Page.Locator("p").Filter(new() { HasTextRegex = new Regex("Requests now:") });
 
     /// <summary>The status timeline's entries (assembled, submitted, status, and each audited action with who and why).</summary>

@@ -52,7 +52,8 @@ public sealed class RequestsPage(IPage page, string baseUrl) : AppPage(page, bas
     public async Task OpenDetailAsync(Guid id)
     {
         await Row(id).Locator("td").First.ClickAsync();
-        await Page.WaitForURLAsync(url => url.EndsWith($"{Path}/{id}", StringComparison.OrdinalIgnoreCase));
+        // Blazor navigates inside the page: there is no load event to wait for, only the new address.
+        await Page.WaitForURLAsync(url => url.EndsWith($"{Path}/{id}", StringComparison.OrdinalIgnoreCase), new() { WaitUntil = WaitUntilState.Commit });
         await DetailHeading.Filter(new() { HasTextString = id.ToString() }).WaitForAsync();
     }
 
