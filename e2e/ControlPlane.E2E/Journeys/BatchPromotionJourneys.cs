@@ -46,7 +46,8 @@ public sealed class BatchPromotionJourneys(OperationsAppFixture app, BrowserFixt
         var row = batches.RowsOf(WorkloadName);
         await Expect(row).ToHaveCountAsync(1);
         await Expect(BatchJobsPage.StuckBadge(row)).ToHaveTextAsync("Stuck");
-        await Expect(row).ToContainTextAsync(OperationsAppFixture.BatchSize.ToString(CultureInfo.InvariantCulture));
+        await Expect(BatchJobsPage.RowRequests(row)).ToHaveTextAsync(OperationsAppFixture.BatchSize.ToString(CultureInfo.InvariantCulture));
+        await Expect(BatchJobsPage.RowProgress(row)).ToHaveTextAsync("0 done · 0 failed");
         await Page.ScreenshotAsync(new() { Path = Artifacts.Screenshot("Batches_StuckJobInTheList"), FullPage = true });
 
         Assert.Equal(jobId, await batches.OpenJobAsync(row));
@@ -75,6 +76,8 @@ public sealed class BatchPromotionJourneys(OperationsAppFixture app, BrowserFixt
         // No reload by hand: the page follows the requests as the app's Hangfire server sends them in real time.
         await Expect(batches.RequestsNow).ToContainTextAsync($"Requests now: {OperationsAppFixture.BatchSize} Succeeded.", new() { Timeout = 30_000 });
         await Expect(batches.ItemStatuses).ToHaveTextAsync(Enumerable.Repeat("Succeeded", OperationsAppFixture.BatchSize).ToArray());
+        // The provider finished none of them, yet every request has its answer: the job is done.
+        await Expect(batches.Progress).ToHaveAttributeAsync("aria-valuenow", "100");
         await Page.ScreenshotAsync(new() { Path = Artifacts.Screenshot("Batches_PromotedJobSucceeded"), FullPage = true });
 
         // The explorer tells the same story: every request of the job answered in real time, promoted from batch.
@@ -100,6 +103,7 @@ public sealed class BatchPromotionJourneys(OperationsAppFixture app, BrowserFixt
         var promoted = batches.Rows.Filter(new() { HasTextString = WorkloadName });
         await Expect(BatchJobsPage.RowStatus(promoted)).ToHaveTextAsync("Promoted");
         await Expect(BatchJobsPage.StuckBadge(promoted)).ToHaveCountAsync(0);
+        await Expect(BatchJobsPage.RowProgress(promoted)).ToHaveTextAsync($"{OperationsAppFixture.BatchSize} done · 0 failed");
     }
 
     /// <summary>

@@ -28,6 +28,12 @@ public sealed partial class BatchJobsPage(IPage page, string baseUrl) : AppPage(
     /// <summary>The status chip of a row ("InProgress", "Promoted", …).</summary>
     public static ILocator RowStatus(ILocator row) => row.Locator("td").First.Locator(".mud-chip").First;
 
+    /// <summary>The caption under a row's progress bar: "5 done · 0 failed".</summary>
+    public static ILocator RowProgress(ILocator row) => row.Locator("td").Nth(2).Locator(".mud-typography");
+
+    /// <summary>A row's Requests column: how many requests the job carries.</summary>
+    public static ILocator RowRequests(ILocator row) => row.Locator("td").Nth(3);
+
     public ILocator NeedsAttentionOnly => Page.Locator("#batches-grid .mud-switch").Filter(new() { HasTextString = "Needs attention only" });
 
     public Task ShowNeedsAttentionOnlyAsync() => NeedsAttentionOnly.Locator("input").CheckAsync();
@@ -53,6 +59,9 @@ public sealed partial class BatchJobsPage(IPage page, string baseUrl) : AppPage(
 
     /// <summary>What the last action did ("Promoted: its unfinished requests are being sent in real time.").</summary>
     public ILocator ActionMessage => Page.Locator("[data-testid=action-message]");
+
+    /// <summary>The job's progress bar; its <c>aria-valuenow</c> is the share of requests with an outcome, in percent.</summary>
+    public ILocator Progress => Page.Locator("[data-testid=job-progress]");
 
     /// <summary>The paragraph under the progress bar: provider counts, then "Requests now: 5 Succeeded." by status.</summary>
     public ILocator RequestsNow => Page.Locator("p").Filter(new() { HasTextRegex = new Regex("Requests now:") });
