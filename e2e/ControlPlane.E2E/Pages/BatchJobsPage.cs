@@ -42,8 +42,9 @@ public sealed partial class BatchJobsPage(IPage page, string baseUrl) : AppPage(
     public async Task<Guid> OpenJobAsync(ILocator row)
     {
         await row.Locator("td").Nth(1).ClickAsync();
-        // Blazor navigates inside the page: there is no load event to wait for, only the new address.
-        await Page.WaitForURLAsync(JobAddress(), new() { WaitUntil = WaitUntilState.Commit });
+        // Blazor navigates inside the page (history.pushState): poll for the address rather than wait for a
+        // navigation event, which can pass before a waiter is listening.
+        await Assertions.Expect(Page).ToHaveURLAsync(JobAddress());
         await JobStatus.WaitForAsync();
         return Guid.Parse(JobAddress().Match(Page.Url).Groups[1].Value);
     }

@@ -52,8 +52,9 @@ public sealed class RequestsPage(IPage page, string baseUrl) : AppPage(page, bas
     public async Task OpenDetailAsync(Guid id)
     {
         await Row(id).Locator("td").First.ClickAsync();
-        // Blazor navigates inside the page: there is no load event to wait for, only the new address.
-        await Page.WaitForURLAsync(url => url.EndsWith($"{Path}/{id}", StringComparison.OrdinalIgnoreCase), new() { WaitUntil = WaitUntilState.Commit });
+        // Blazor navigates inside the page (history.pushState): poll for the address and the heading rather than
+        // wait for a navigation event, which can pass before a waiter is listening.
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex($"{Regex.Escape($"{Path}/{id}")}$", RegexOptions.IgnoreCase));
         await DetailHeading.Filter(new() { HasTextString = id.ToString() }).WaitForAsync();
     }
 
