@@ -18,6 +18,9 @@ public sealed record BatchItemRow(Guid Id, RequestStatus Status, string? Model, 
 public sealed record BatchDetail(BatchJob Job, Workload? Workload, decimal Cost, decimal DuplicateCost, int FailedItems,
     IReadOnlyList<TimelineEntry> Timeline, IReadOnlyDictionary<RequestStatus, int> ByStatus)
 {
+    public BatchProgress Progress => BatchProgress.Of(Job, ByStatus.GetValueOrDefault(RequestStatus.Succeeded),
+        ByStatus.GetValueOrDefault(RequestStatus.Failed) + ByStatus.GetValueOrDefault(RequestStatus.Expired));
+
     public static async Task<BatchDetail?> LoadAsync(IDbContextFactory<ControlPlaneDbContext> factory, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

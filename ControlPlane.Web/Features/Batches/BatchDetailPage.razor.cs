@@ -38,7 +38,7 @@ public sealed partial class BatchDetailPage : IAsyncDisposable
 
     private DateTimeOffset Now => Clock.GetUtcNow();
 
-    private double Progress => _detail is { Job: var j } && j.RequestCount > 0 ? Math.Min(100, 100.0 * (j.CompletedCount + j.FailedCount) / j.RequestCount) : 0;
+    private double Progress => _detail?.Progress.Percent ?? 0;
 
     private bool CanPromote => _detail is { Job: var j } && BatchJobLifecycle.Machine.CanMove(j.Status, BatchJobStatus.Promoted);
 

@@ -12,13 +12,33 @@ namespace ControlPlane.E2E.Infrastructure;
 /// <summary>
 /// The real app on Kestrel (a free loopback port) with a fresh data folder and the demo data, shared by every
 /// journey. Demo traffic is off so the database holds still while a test compares it with the page.
+/// A subclass passes extra settings to host a second app of its own (see <see cref="OperationsAppFixture"/>).
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"controlplane-e2e-{Guid.NewGuid():N}");
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private WebApplicationFactory<Program>? _factory;
 
+    public AppFixture()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    protected AppFixture(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The bootstrap API key (every team), new for each run: journeys call the public API with it.</summary>
+    public string ApiKey { get; } = $"e2e-{Guid.NewGuid():N}";
+
+    /// <summary>An HTTP client for the app's public API over its real port, with <see cref="ApiKey"/> as the Bearer token.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
 
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app has not started.");
 
@@ -29,10 +49,18 @@ public sealed class AppFixture : IAsyncLifetime
         {
             // UseSetting (not ConfigureAppConfiguration): Program reads these while registering services, before Build.
             builder.UseSetting("ControlPlane:DataDirectory", _dataDirectory);
+            // A free loopback port: the root appsettings.json asks for localhost:5000, which would win over UseKestrel(0)
+            // and collide with a developer's running app or a second app in this run.
+            builder.UseSetting("Urls", "http://127.0.0.1:0");
             builder.UseSetting("ControlPlane:Demo:Enabled", "true");
             builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
             builder.UseSetting("ControlPlane:Simulator:Seed", "7");
             builder.UseSetting("ControlPlane:Demo:Password", Pages.SignInPage.DemoPassword);
+            builder.UseSetting("ControlPlane:BootstrapApiKey", ApiKey);
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -65,5 +93,6 @@ public sealed class AppFixture : IAsyncLifetime
         {
             Console.Error.WriteLine($"[e2e] could not delete {_dataDirectory}: {ex.Message}");
         }
+        GC.SuppressFinalize(this);
     }
 }
