@@ -42,7 +42,7 @@ public sealed record BatchDetail(BatchJob Job, Workload? Workload, decimal Cost,
         {
             timeline.Add(new(submitted, $"Submitted to {job.Provider} as {job.ProviderBatchId}", null, null));
         }
-        timeline.Add(new(job.StatusChangedAt, $"Status became {job.Status}" + (job.ProviderStatus is { } raw ? $" (provider: {raw})" : ""), null, null));
+        timeline.Add(new(job.StatusChangedAt, $"Status became {job.Status}" + (job.ProviderStatus is { } raw ? $" (last status reported by the provider: {raw})" : ""), null, null));
         if (job.ResultsIngestedAt is { } ingested)
         {
             timeline.Add(new(ingested, "Results ingested", null, null));

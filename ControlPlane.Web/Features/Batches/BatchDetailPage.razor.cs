@@ -35,6 +35,7 @@ public sealed partial class BatchDetailPage : IAsyncDisposable
     private string? _message;
     private bool _messageOk;
     private string? _stuck;
+    private Task? _refreshing;
 
     private DateTimeOffset Now => Clock.GetUtcNow();
 
@@ -47,7 +48,8 @@ public sealed partial class BatchDetailPage : IAsyncDisposable
     protected override async Task OnParametersSetAsync()
     {
         await ReloadAsync();
-        _ = RefreshLoopAsync();
+        // One refresh loop per page, whichever job it shows: navigating from job to job reuses the component.
+        _refreshing ??= RefreshLoopAsync();
     }
 
     private async Task ReloadAsync()
