@@ -27,6 +27,11 @@ public static class DependencyInjection
             : options.DatabaseConnectionString;
         builder.Services.AddDbContextFactory<ControlPlaneDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
         builder.Services.AddSingleton<DatabaseInitializer>();
+        if (IsSqliteFile(connectionString))
+        {
+            builder.Services.AddHostedService(sp => new WalCheckpointer(connectionString,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WalCheckpointer>>()));
+        }
         return builder;
     }
 
@@ -35,6 +40,12 @@ public static class DependencyInjection
         var root = Path.GetFullPath(Path.Combine(contentRoot, options.DataDirectory));
         Directory.CreateDirectory(root);
         return new DataPaths(root);
+    }
+
+    private static bool IsSqliteFile(string connectionString)
+    {
+        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        return !string.IsNullOrEmpty(source) && source != ":memory:" && !source.StartsWith("file::memory:", StringComparison.Ordinal);
     }
 
     public static string DefaultConnectionString(DataPaths paths) => new SqliteConnectionStringBuilder

@@ -45,7 +45,7 @@ public sealed partial class RequestService
 
         var call = new RealtimeCall(request.Id, candidates, StoredInput.Messages(request.InputJson), request.MaxOutputTokens);
         var outcome = await executor.ExecuteAsync(call, CancellationToken.None);
-        await RecordOutcomeAsync(request, candidates[0], outcome, events, CancellationToken.None);
+        await RecordOutcomeAsync(request, candidates[0], outcome, events, insert: false, CancellationToken.None);
 
         var extra = 0m;
         if (outcome.Result is { } answer)
@@ -64,7 +64,6 @@ public sealed partial class RequestService
         {
             await completions.RequestSettledAsync(request.Id, CancellationToken.None);
         }
-        await telemetry.WriteAsync(events, CancellationToken.None);
         metrics.Record(request, clock.GetElapsedTime(started));
         return true;
     }

@@ -9,7 +9,6 @@ using ControlPlane.Domain.Telemetry;
 using ControlPlane.Jobs.Costs;
 using ControlPlane.Jobs.Realtime;
 using ControlPlane.Jobs.Routing;
-using ControlPlane.Jobs.Telemetry;
 using ControlPlane.Jobs.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +27,6 @@ public sealed partial class RequestService(
     IOptions<RoutingOptions> routing,
     RealtimeExecutor executor,
     PriceCatalogSource prices,
-    TelemetryQueue telemetry,
     RequestMetrics metrics,
     RequestWriter writer,
     ICompletionNotifier completions,
@@ -62,11 +60,11 @@ public sealed partial class RequestService(
         {
             request.Enqueue(now);
             events.Add(Event(request, TelemetryEventType.Queued, now));
-            if (await TryInsertAsync(request, cancellationToken) is { } raced)
+            // Row and timeline in one commit, before the 202.
+            if (await TryInsertAsync(request, events, cancellationToken) is { } raced)
             {
                 return raced;
             }
-            await telemetry.WriteAsync(events, cancellationToken);
             metrics.Record(request, clock.GetElapsedTime(started));
             return new SubmitResult.Queued(request);
         }
@@ -74,27 +72,35 @@ public sealed partial class RequestService(
         var candidates = workload.RealtimeCandidates().ToList();
         request.Dispatch(candidates[0], now);
         events.Add(Event(request, TelemetryEventType.Dispatched, now, attempt: 1));
-        // Stored before the call: the idempotency key is claimed and the request survives a crash mid-call.
-        if (await TryInsertAsync(request, cancellationToken) is { } duplicate)
+        var storedBeforeCall = request.IdempotencyKey is not null;
+        if (storedBeforeCall)
         {
-            return duplicate;
+            // With an idempotency key the row is stored before the call: that claims the key, so a retry of the same
+            // call while this one runs gets this request instead of a second provider call.
+            if (await TryInsertAsync(request, events, cancellationToken) is { } duplicate)
+            {
+                return duplicate;
+            }
+            events = [];
         }
-        await telemetry.WriteAsync(events, cancellationToken);
-        events.Clear();
 
         var outcome = await executor.ExecuteAsync(new RealtimeCall(request.Id, candidates, command.Messages, command.MaxOutputTokens), CancellationToken.None);
-        var result = await RecordOutcomeAsync(request, candidates[0], outcome, events, cancellationToken);
+        var result = await RecordOutcomeAsync(request, candidates[0], outcome, events, insert: !storedBeforeCall, cancellationToken);
         if (workload.CompletionWebhookUrl is not null)
         {
             await completions.RequestSettledAsync(request.Id, CancellationToken.None);
         }
-        await telemetry.WriteAsync(events, CancellationToken.None);
         metrics.Record(request, clock.GetElapsedTime(started));
         return result;
     }
 
+    /// <summary>
+    /// Costs the outcome, builds its timeline and failover events, and stores them with the request's final state in
+    /// one commit: as a new row (<paramref name="insert"/>: without an idempotency key a real-time request is written
+    /// once, when it has finished) or as an update of the row stored before the call.
+    /// </summary>
     private async Task<SubmitResult> RecordOutcomeAsync(InferenceRequest request, ModelRef primary,
-        RealtimeOutcome outcome, List<TelemetryEvent> events, CancellationToken cancellationToken)
+        RealtimeOutcome outcome, List<TelemetryEvent> events, bool insert, CancellationToken cancellationToken)
     {
         var catalog = await prices.GetAsync(cancellationToken);
         var day = DateOnly.FromDateTime(request.ReceivedAt.UtcDateTime);
@@ -181,7 +187,14 @@ public sealed partial class RequestService(
                 : new SubmitResult.Unavailable(request, outcome.Tried);
         }
         // The caller has been waiting; the result is recorded even if the caller has gone away meanwhile.
-        await writer.UpdateAsync(request, failovers);
+        if (insert)
+        {
+            await writer.InsertAsync(request, events, failovers);
+        }
+        else
+        {
+            await writer.UpdateAsync(request, failovers, events);
+        }
         return result;
     }
 
@@ -204,14 +217,14 @@ public sealed partial class RequestService(
     }
 
     /// <summary>Inserts the request; on a lost idempotency race returns what the winner stored instead.</summary>
-    private async Task<SubmitResult?> TryInsertAsync(InferenceRequest request, CancellationToken cancellationToken)
+    private async Task<SubmitResult?> TryInsertAsync(InferenceRequest request, IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken)
     {
         try
         {
-            await writer.InsertAsync(request);
+            await writer.InsertAsync(request, events);
             return null;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } && request.IdempotencyKey is not null)
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && request.IdempotencyKey is not null)
         {
             return await FindPreviousAsync(request.TeamId, request.IdempotencyKey, request.BodyHash ?? "", cancellationToken)
                 ?? throw new InvalidOperationException("A unique constraint failed but no request holds the idempotency key.", ex);

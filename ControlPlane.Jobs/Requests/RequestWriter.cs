@@ -2,7 +2,9 @@ using System.Threading.Channels;
 using ControlPlane.Domain.Failovers;
 using ControlPlane.Domain.Persistence;
 using ControlPlane.Domain.Requests;
+using ControlPlane.Domain.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace ControlPlane.Jobs.Requests;
@@ -11,62 +13,93 @@ namespace ControlPlane.Jobs.Requests;
 /// Group commit for request rows. SQLite has one writer at a time; hundreds of API calls each committing their own
 /// row would queue on its lock and each pay a commit. Instead callers hand their row here and wait; one loop writes
 /// everything waiting in one transaction and then releases every caller, so a reply still comes only after its row is
-/// durably stored. If a batch fails (e.g. an idempotency key raced), its rows are retried one by one so each caller
-/// gets its own outcome.
+/// durably stored. A request's telemetry events and failover events are written in the same transaction as its row,
+/// so an answered request is never stored without its timeline (and the API's telemetry does not compete with it for
+/// SQLite's single writer). If a batch fails (e.g. an idempotency key raced), its rows are retried one by one so each
+/// caller gets its own outcome.
+/// The loop runs on a thread of its own: SQLite calls block, and on a 2-core machine a blocked pool thread is half of
+/// the threads serving HTTP. New rows go through prepared INSERTs built from the EF model (<see cref="PreparedInsert{T}"/>).
 /// </summary>
-public sealed class RequestWriter(IDbContextFactory<ControlPlaneDbContext> factory, WriteGate gate) : BackgroundService
+public sealed class RequestWriter : BackgroundService
 {
     private const int MaxBatch = 512;
 
-    private sealed record Pending(InferenceRequest Request, bool Insert, IReadOnlyList<FailoverEvent> Failovers)
+    private sealed record Pending(InferenceRequest Request, bool Insert, IReadOnlyList<FailoverEvent> Failovers, IReadOnlyList<TelemetryEvent> Events)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly IDbContextFactory<ControlPlaneDbContext> _factory;
+    private readonly WriteGate _gate;
+    private readonly PreparedInsert<InferenceRequest> _requests;
+    private readonly PreparedInsert<TelemetryEvent> _events;
+    private readonly PreparedInsert<FailoverEvent> _failovers;
 
-    /// <summary>Stores a new request; completes once it is committed, or throws what the database said.</summary>
-    public Task InsertAsync(InferenceRequest request) => EnqueueAsync(new Pending(request, true, []));
+    public RequestWriter(IDbContextFactory<ControlPlaneDbContext> factory, WriteGate gate)
+    {
+        _factory = factory;
+        _gate = gate;
+        using var db = factory.CreateDbContext();
+        _requests = new PreparedInsert<InferenceRequest>(db.Model);
+        _events = new PreparedInsert<TelemetryEvent>(db.Model);
+        _failovers = new PreparedInsert<FailoverEvent>(db.Model);
+    }
 
-    /// <summary>Stores a request's new state together with its failover events.</summary>
-    public Task UpdateAsync(InferenceRequest request, IReadOnlyList<FailoverEvent> failovers) => EnqueueAsync(new Pending(request, false, failovers));
+    /// <summary>
+    /// Stores a new request with its telemetry (and, for a request stored once it has finished, its failovers);
+    /// completes once it is committed, or throws what the database said.
+    /// </summary>
+    public Task InsertAsync(InferenceRequest request, IReadOnlyList<TelemetryEvent> events, IReadOnlyList<FailoverEvent>? failovers = null) =>
+        Enqueue(new Pending(request, true, failovers ?? [], events));
 
-    private Task EnqueueAsync(Pending pending)
+    /// <summary>Stores a stored request's new state together with its failover and telemetry events.</summary>
+    public Task UpdateAsync(InferenceRequest request, IReadOnlyList<FailoverEvent> failovers, IReadOnlyList<TelemetryEvent> events) =>
+        Enqueue(new Pending(request, false, failovers, events));
+
+    private Task Enqueue(Pending pending)
     {
         if (!_queue.Writer.TryWrite(pending))
         {
-            return WriteAloneThenAsync(pending); // Shutting down: write directly.
+            WriteAlone(pending); // Shutting down: write directly.
+        }
+        else
+        {
+            _wake.Set();
         }
         return pending.Done.Task;
     }
 
-    private async Task WriteAloneThenAsync(Pending pending)
-    {
-        await WriteAloneAsync(pending);
-        await pending.Done.Task;
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private void Run(CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(MaxBatch);
-        try
+        using (stoppingToken.Register(() => _wake.Set()))
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await DrainAsync(batch);
+                if (_queue.Reader.TryPeek(out _))
+                {
+                    Drain(batch);
+                }
+                else
+                {
+                    // A plain kernel wait: no spinning while idle, which on 2 cores would take CPU from the requests.
+                    _wake.WaitOne();
+                }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         _queue.Writer.TryComplete();
         while (_queue.Reader.TryPeek(out _))
         {
-            await DrainAsync(batch);
+            Drain(batch);
         }
     }
 
-    private async Task DrainAsync(List<Pending> batch)
+    private void Drain(List<Pending> batch)
     {
         batch.Clear();
         while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
@@ -79,15 +112,12 @@ public sealed class RequestWriter(IDbContextFactory<ControlPlaneDbContext> facto
         }
         try
         {
-            await SaveAsync(batch);
+            Save(batch);
             batch.ForEach(p => p.Done.TrySetResult());
         }
         catch (Exception) when (batch.Count > 1)
         {
-            foreach (var pending in batch)
-            {
-                await WriteAloneAsync(pending);
-            }
+            batch.ForEach(WriteAlone);
         }
         catch (Exception ex)
         {
@@ -95,11 +125,11 @@ public sealed class RequestWriter(IDbContextFactory<ControlPlaneDbContext> facto
         }
     }
 
-    private async Task WriteAloneAsync(Pending pending)
+    private void WriteAlone(Pending pending)
     {
         try
         {
-            await SaveAsync([pending]);
+            Save([pending]);
             pending.Done.TrySetResult();
         }
         catch (Exception ex)
@@ -108,46 +138,61 @@ public sealed class RequestWriter(IDbContextFactory<ControlPlaneDbContext> facto
         }
     }
 
-    private Task SaveAsync(IReadOnlyList<Pending> batch) => gate.RunAsync(() => SaveNowAsync(batch));
+    private void Save(IReadOnlyList<Pending> batch) => _gate.Run(() => SaveNow(batch));
 
-    private async Task SaveNowAsync(IReadOnlyList<Pending> batch)
+    private void SaveNow(IReadOnlyList<Pending> batch)
     {
-        await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        using var db = _factory.CreateDbContext();
+        using var transaction = db.Database.BeginTransaction();
+        var connection = db.Database.GetDbConnection();
+        var dbTransaction = transaction.GetDbTransaction();
+        using var insertRequest = _requests.Prepare(connection, dbTransaction);
+        using var insertEvent = _events.Prepare(connection, dbTransaction);
+        using var insertFailover = _failovers.Prepare(connection, dbTransaction);
         foreach (var pending in batch)
         {
             if (pending.Insert)
             {
-                db.Requests.Add(pending.Request);
+                _requests.Insert(insertRequest, pending.Request);
             }
             else
             {
-                db.FailoverEvents.AddRange(pending.Failovers);
+                Update(db, pending.Request);
+            }
+            foreach (var failover in pending.Failovers)
+            {
+                _failovers.Insert(insertFailover, failover);
+            }
+            foreach (var telemetryEvent in pending.Events)
+            {
+                _events.Insert(insertEvent, telemetryEvent);
             }
         }
-        await db.SaveChangesAsync(CancellationToken.None);
-        foreach (var pending in batch.Where(p => !p.Insert))
-        {
-            // The outcome of a real-time call: only the columns it changes, as one UPDATE, no reload.
-            var r = pending.Request;
-            await db.Requests.Where(x => x.Id == r.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Status, r.Status)
-                .SetProperty(x => x.StatusChangedAt, r.StatusChangedAt)
-                .SetProperty(x => x.Mode, r.Mode)
-                .SetProperty(x => x.Provider, r.Provider)
-                .SetProperty(x => x.Model, r.Model)
-                .SetProperty(x => x.Attempts, r.Attempts)
-                .SetProperty(x => x.Output, r.Output)
-                .SetProperty(x => x.InputTokens, r.InputTokens)
-                .SetProperty(x => x.OutputTokens, r.OutputTokens)
-                .SetProperty(x => x.Cost, r.Cost)
-                .SetProperty(x => x.CounterfactualCost, r.CounterfactualCost)
-                .SetProperty(x => x.ErrorClass, r.ErrorClass)
-                .SetProperty(x => x.Error, r.Error)
-                .SetProperty(x => x.CompletedAt, r.CompletedAt)
-                .SetProperty(x => EF.Property<long>(x, ControlPlaneDbContext.VersionPropertyName), x => EF.Property<long>(x, ControlPlaneDbContext.VersionPropertyName) + 1),
-                CancellationToken.None);
-        }
-        await transaction.CommitAsync(CancellationToken.None);
+        transaction.Commit();
     }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
+    }
+
+    /// <summary>The outcome of a real-time call for a row stored before it: only the columns it changes, one UPDATE.</summary>
+    private static void Update(ControlPlaneDbContext db, InferenceRequest r) =>
+        db.Requests.Where(x => x.Id == r.Id).ExecuteUpdate(s => s
+            .SetProperty(x => x.Status, r.Status)
+            .SetProperty(x => x.StatusChangedAt, r.StatusChangedAt)
+            .SetProperty(x => x.Mode, r.Mode)
+            .SetProperty(x => x.Provider, r.Provider)
+            .SetProperty(x => x.Model, r.Model)
+            .SetProperty(x => x.Attempts, r.Attempts)
+            .SetProperty(x => x.Output, r.Output)
+            .SetProperty(x => x.InputTokens, r.InputTokens)
+            .SetProperty(x => x.OutputTokens, r.OutputTokens)
+            .SetProperty(x => x.Cost, r.Cost)
+            .SetProperty(x => x.CounterfactualCost, r.CounterfactualCost)
+            .SetProperty(x => x.ErrorClass, r.ErrorClass)
+            .SetProperty(x => x.Error, r.Error)
+            .SetProperty(x => x.CompletedAt, r.CompletedAt)
+            .SetProperty(x => EF.Property<long>(x, ControlPlaneDbContext.VersionPropertyName), x => EF.Property<long>(x, ControlPlaneDbContext.VersionPropertyName) + 1));
 }

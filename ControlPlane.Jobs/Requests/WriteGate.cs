@@ -22,4 +22,18 @@ public sealed class WriteGate
     }
 
     public Task RunAsync(Func<Task> write) => RunAsync(async () => { await write(); return true; });
+
+    /// <summary>For a writer on a thread of its own whose database calls are synchronous.</summary>
+    public void Run(Action write)
+    {
+        _gate.Wait();
+        try
+        {
+            write();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 }

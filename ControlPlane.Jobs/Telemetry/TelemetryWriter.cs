@@ -1,6 +1,7 @@
 using ControlPlane.Domain.Persistence;
 using ControlPlane.Domain.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,8 @@ public sealed class TelemetryWriter(
     Requests.WriteGate gate,
     ILogger<TelemetryWriter> logger) : BackgroundService
 {
+    private PreparedInsert<TelemetryEvent>? _insert;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<TelemetryEvent>(options.Value.BatchSize);
@@ -59,9 +62,14 @@ public sealed class TelemetryWriter(
                 await gate.RunAsync(async () =>
                 {
                     await using var db = await factory.CreateDbContextAsync(cancellationToken);
-                    db.ChangeTracker.AutoDetectChangesEnabled = false;
-                    db.TelemetryEvents.AddRange(batch);
-                    await db.SaveChangesAsync(cancellationToken);
+                    _insert ??= new PreparedInsert<TelemetryEvent>(db.Model);
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    await using var command = _insert.Prepare(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+                    foreach (var telemetryEvent in batch)
+                    {
+                        _insert.Insert(command, telemetryEvent);
+                    }
+                    await transaction.CommitAsync(cancellationToken);
                 });
                 return;
             }

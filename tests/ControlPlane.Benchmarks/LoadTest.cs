@@ -1,15 +1,11 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
+using ControlPlane.Benchmarks;
 
-// Load test of the request path over loopback HTTP against the real app on Kestrel, with the Simulator at zero
-// latency and zero errors, so what is measured is ControlPlane's own overhead: auth, validation, routing, the
-// request row writes, costing and telemetry queueing.
+// Load test of the request path over loopback HTTP against the real app (its Release build, in a process of its own)
+// on Kestrel, with the Simulator at zero latency and zero errors, so what is measured is ControlPlane's own overhead:
+// auth, validation, routing, costing and the durable write of each request with its timeline.
 //   1. Real-time overhead: open-loop 500 requests/s to a time-critical workload; client-side p50/p99.
 //   2. Durable batch intake: closed-loop concurrent clients to a batch-friendly workload; accepted (202) per second.
 internal static class LoadTest
@@ -24,30 +20,31 @@ internal static class LoadTest
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
         var rate = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;
         const string Key = "benchmark-bootstrap-key-0123456789";
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "cp-bench-" + Guid.NewGuid().ToString("N"));
 
-        await using var factory = new BenchFactory(dataDirectory, Key);
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await using var app = await AppProcess.StartAsync(Key);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
-            BaseAddress = new Uri(address),
+            BaseAddress = app.BaseAddress,
         };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-        Console.WriteLine($"ControlPlane at {address}; {Environment.ProcessorCount} cores; {seconds} s per phase");
+        Console.WriteLine($"ControlPlane (Release, own process) at {app.BaseAddress}; {Environment.ProcessorCount} cores; {seconds} s per phase");
 
         // Warm-up: JIT, connection pool, caches.
         await ClosedLoopAsync(http, "customer-chatbot", 16, TimeSpan.FromSeconds(3));
         await ClosedLoopAsync(http, "document-processing", 16, TimeSpan.FromSeconds(2));
 
+        var cpu = app.ProcessorTime;
         var latencies = await OpenLoopAsync(http, "customer-chatbot", rate, TimeSpan.FromSeconds(seconds));
+        var realtimeCpu = app.ProcessorTime - cpu;
         latencies.Sort();
         Console.WriteLine($"Real-time at {rate} req/s: {latencies.Count} requests, p50 {P(latencies, 0.50):0.00} ms, p90 {P(latencies, 0.90):0.00} ms, " +
-                          $"p99 {P(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms");
+                          $"p99 {P(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms; app CPU {realtimeCpu.TotalMilliseconds * 1000 / latencies.Count:0} µs per request");
 
+        cpu = app.ProcessorTime;
         var (accepted, elapsed) = await ClosedLoopAsync(http, "document-processing", 64, TimeSpan.FromSeconds(seconds));
-        Console.WriteLine($"Batch intake: {accepted} accepted (202, stored Queued) in {elapsed.TotalSeconds:0.0} s = {accepted / elapsed.TotalSeconds:N0} requests/s");
+        var intakeCpu = app.ProcessorTime - cpu;
+        Console.WriteLine($"Batch intake: {accepted} accepted (202, stored Queued) in {elapsed.TotalSeconds:0.0} s = {accepted / elapsed.TotalSeconds:N0} requests/s; " +
+                          $"app CPU {intakeCpu.TotalMilliseconds * 1000 / Math.Max(1, accepted):0} µs per request");
 
         static double P(List<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
@@ -99,21 +96,5 @@ internal static class LoadTest
             }));
             return (accepted, clock.Elapsed);
         }
-    }
-}
-
-internal sealed class BenchFactory(string dataDirectory, string key) : WebApplicationFactory<global::Program>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseSetting("ControlPlane:DataDirectory", dataDirectory);
-        builder.UseSetting("ControlPlane:Demo:Enabled", "true");
-        builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
-        builder.UseSetting("ControlPlane:Jobs:RunServer", "false");
-        builder.UseSetting("ControlPlane:Simulator:RealtimeLatencyMedianMs", "0");
-        builder.UseSetting("ControlPlane:Simulator:RealtimeErrorRate", "0");
-        builder.UseSetting("ControlPlane:BootstrapApiKey", key);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseEnvironment("Production");
     }
 }

@@ -10,7 +10,28 @@ public sealed record ChatCompletionRequest(
     [property: JsonPropertyName("max_tokens")] int? MaxTokens,
     [property: JsonPropertyName("max_completion_tokens")] int? MaxCompletionTokens,
     [property: JsonPropertyName("stream")] bool? Stream,
-    [property: JsonPropertyName("metadata")] JsonElement? Metadata);
+    [property: JsonPropertyName("metadata")] JsonElement? Metadata,
+    [property: JsonPropertyName("stream_options")] ChatCompletionStreamOptions? StreamOptions = null);
+
+public sealed record ChatCompletionStreamOptions([property: JsonPropertyName("include_usage")] bool? IncludeUsage);
+
+/// <summary>One server-sent event of a streamed answer (<c>chat.completion.chunk</c>).</summary>
+public sealed record ChatCompletionChunk(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("object")] string Object,
+    [property: JsonPropertyName("created")] long Created,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("choices")] IReadOnlyList<ChatCompletionChunkChoice> Choices,
+    [property: JsonPropertyName("usage")] ChatCompletionUsage? Usage);
+
+public sealed record ChatCompletionChunkChoice(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("delta")] ChatCompletionDelta Delta,
+    [property: JsonPropertyName("finish_reason")] string? FinishReason);
+
+public sealed record ChatCompletionDelta(
+    [property: JsonPropertyName("role"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
+    [property: JsonPropertyName("content"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
 
 /// <summary><paramref name="Content"/> is a string or an array of parts (only text parts are used).</summary>
 public sealed record ChatCompletionMessage(

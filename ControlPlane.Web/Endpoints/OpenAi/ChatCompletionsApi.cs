@@ -13,6 +13,8 @@ namespace ControlPlane.Web.Endpoints.OpenAi;
 /// <c>POST /v1/chat/completions</c>: an existing OpenAI client switches to ControlPlane by base URL. The key selects the
 /// team; <c>model</c> (or the <c>X-ControlPlane-Workload</c> header) names the workload. The caller waits, so hybrid work
 /// runs in real time; batch-friendly workloads are refused here (they answer later, through /api/v1/requests).
+/// <c>stream: true</c> is answered as server-sent events (<see cref="ChatCompletionStream"/>); errors before the answer
+/// keep their status code and JSON body, as OpenAI's do.
 /// </summary>
 public static class ChatCompletionsApi
 {
@@ -23,7 +25,7 @@ public static class ChatCompletionsApi
         app.MapPost("/v1/chat/completions", CompleteAsync)
             .WithTags("OpenAI-compatible")
             .WithName("ChatCompletions")
-            .WithSummary("OpenAI-compatible chat completion (non-streaming); model = workload slug.")
+            .WithSummary("OpenAI-compatible chat completion; model = workload slug; stream: true answers as server-sent events.")
             .AddEndpointFilter<ApiKeyFilter>()
             .AllowAnonymous() // the API key, not the sign-in cookie, guards it
             .Accepts<ChatCompletionRequest>("application/json")
@@ -41,10 +43,6 @@ public static class ChatCompletionsApi
             return read.Problem;
         }
         var body = read.Body!;
-        if (body.Stream == true)
-        {
-            return Error(400, "Streaming is not supported yet; send stream: false.", "stream", "unsupported_value");
-        }
         var slug = string.IsNullOrWhiteSpace(workloadHeader) ? body.Model : workloadHeader;
         if (string.IsNullOrWhiteSpace(slug))
         {
@@ -74,6 +72,10 @@ public static class ChatCompletionsApi
             return result is SubmitResult.Unavailable down
                 ? Error(503, $"Every real-time model is unavailable: {string.Join("; ", down.Tried.Select(t => $"{t.Model}: {t.Outcome}"))}.", null, "unavailable")
                 : RequestsApi.ToHttp(result, workload.Slug, http);
+        }
+        if (body.Stream == true)
+        {
+            return new ChatCompletionStream(done, workload.Slug, clock.GetUtcNow().ToUnixTimeSeconds(), body.StreamOptions?.IncludeUsage == true);
         }
         http.Response.Headers["X-ControlPlane-Request-Id"] = done.Id.ToString();
         return TypedResults.Ok(new ChatCompletionResponse($"chatcmpl-{done.Id:N}", "chat.completion", clock.GetUtcNow().ToUnixTimeSeconds(),

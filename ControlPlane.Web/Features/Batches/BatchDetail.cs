@@ -18,6 +18,9 @@ public sealed record BatchItemRow(Guid Id, RequestStatus Status, string? Model, 
 public sealed record BatchDetail(BatchJob Job, Workload? Workload, decimal Cost, decimal DuplicateCost, int FailedItems,
     IReadOnlyList<TimelineEntry> Timeline, IReadOnlyDictionary<RequestStatus, int> ByStatus)
 {
+    public BatchProgress Progress => BatchProgress.Of(Job, ByStatus.GetValueOrDefault(RequestStatus.Succeeded),
+        ByStatus.GetValueOrDefault(RequestStatus.Failed) + ByStatus.GetValueOrDefault(RequestStatus.Expired));
+
     public static async Task<BatchDetail?> LoadAsync(IDbContextFactory<ControlPlaneDbContext> factory, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -39,7 +42,7 @@ public sealed record BatchDetail(BatchJob Job, Workload? Workload, decimal Cost,
         {
             timeline.Add(new(submitted, $"Submitted to {job.Provider} as {job.ProviderBatchId}", null, null));
         }
-        timeline.Add(new(job.StatusChangedAt, $"Status became {job.Status}" + (job.ProviderStatus is { } raw ? $" (provider: {raw})" : ""), null, null));
+        timeline.Add(new(job.StatusChangedAt, $"Status became {job.Status}" + (job.ProviderStatus is { } raw ? $" (last status reported by the provider: {raw})" : ""), null, null));
         if (job.ResultsIngestedAt is { } ingested)
         {
             timeline.Add(new(ingested, "Results ingested", null, null));

@@ -35,10 +35,11 @@ public sealed partial class BatchDetailPage : IAsyncDisposable
     private string? _message;
     private bool _messageOk;
     private string? _stuck;
+    private Task? _refreshing;
 
     private DateTimeOffset Now => Clock.GetUtcNow();
 
-    private double Progress => _detail is { Job: var j } && j.RequestCount > 0 ? Math.Min(100, 100.0 * (j.CompletedCount + j.FailedCount) / j.RequestCount) : 0;
+    private double Progress => _detail?.Progress.Percent ?? 0;
 
     private bool CanPromote => _detail is { Job: var j } && BatchJobLifecycle.Machine.CanMove(j.Status, BatchJobStatus.Promoted);
 
@@ -47,7 +48,8 @@ public sealed partial class BatchDetailPage : IAsyncDisposable
     protected override async Task OnParametersSetAsync()
     {
         await ReloadAsync();
-        _ = RefreshLoopAsync();
+        // One refresh loop per page, whichever job it shows: navigating from job to job reuses the component.
+        _refreshing ??= RefreshLoopAsync();
     }
 
     private async Task ReloadAsync()
