@@ -31,7 +31,7 @@ public sealed class ProviderJourneys(ProvidersAppFixture app, BrowserFixture bro
     }
 
     [Fact]
-    public async Task TechLead_ConfiguresAnthropicWorkloadInEditor_ItsRequestIsAnsweredByAnthropic_AndShownInTheExplorer()
+    public async Task Admin_ConfiguresAnthropicWorkloadInEditor_ItsRequestIsAnsweredByAnthropic_AndShownInTheExplorer()
     {
         var journey = ProvidersAppFixture.Cases[ProviderIds.Anthropic];
         var editor = new WorkloadEditorPage(Page, App.BaseUrl);
