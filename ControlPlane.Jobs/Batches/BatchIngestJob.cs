@@ -1,12 +1,12 @@
 using System.Threading.Channels;
 using ControlPlane.Domain.Abstractions;
 using ControlPlane.Domain.Batches;
-using ControlPlane.Domain.Costs;
 using ControlPlane.Domain.Persistence;
 using ControlPlane.Domain.Requests;
 using ControlPlane.Domain.Telemetry;
 using ControlPlane.Domain.Workloads;
 using ControlPlane.Jobs.Costs;
+using ControlPlane.Jobs.Requests;
 using ControlPlane.Jobs.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -28,9 +28,13 @@ public sealed class BatchIngestJob(
     IBatchJobQueue queue,
     IOptions<BatchOptions> options,
     ICompletionNotifier completions,
+    WriteGate gate,
     TimeProvider clock,
     ILogger<BatchIngestJob> logger)
 {
+    /// <summary>Reads of one page that found a request changed before their write; then the job fails and Hangfire retries it.</summary>
+    private const int MaxPageAttempts = 5;
+
     public async Task<IngestSummary> RunAsync(Guid jobId, CancellationToken cancellationToken)
     {
         var summary = new IngestSummary();
@@ -51,23 +55,15 @@ public sealed class BatchIngestJob(
             workload = job.WorkloadId is { } wid ? await db.Workloads.AsNoTracking().FirstOrDefaultAsync(w => w.Id == wid, cancellationToken) : null;
         }
 
-        var context = new IngestContext(job, workload?.Promotion ?? PromotionPolicy.Default, await prices.GetAsync(cancellationToken), summary);
-        if (job.ProviderBatchId is { } providerBatchId)
+        var context = new IngestContext(job, workload?.Promotion ?? PromotionPolicy.Default, await prices.GetAsync(cancellationToken));
+        if (job.ProviderBatchId is not null)
         {
-            // Reading the provider's stream and writing pages to the database overlap: one page is written while the
-            // next is read. Two pages in flight at most, so memory stays flat whatever the file's size.
-            var pages = Channel.CreateBounded<List<BatchResultItem>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-            var reader = ReadPagesAsync(job, pages.Writer, cancellationToken);
-            await foreach (var page in pages.Reader.ReadAllAsync(cancellationToken))
-            {
-                await ApplyPageAsync(context, page, cancellationToken);
-            }
-            await reader;
+            await IngestResultsAsync(context, summary, cancellationToken);
         }
         if (job.Status != BatchJobStatus.Promoted)
         {
             // Promotion settles its own requests; for every other ending, what got no result follows the policy.
-            await SettleMissingAsync(context, cancellationToken);
+            await SettleMissingAsync(context, summary, cancellationToken);
         }
         await MarkIngestedAsync(jobId, cancellationToken);
         await completions.BatchSettledAsync(jobId, CancellationToken.None);
@@ -82,6 +78,44 @@ public sealed class BatchIngestJob(
             jobId, summary.Results, summary.Succeeded, summary.Failed, summary.Expired, summary.Rebatched, summary.Promoted,
             summary.Duplicates, summary.Malformed, summary.Missing, summary.Cost);
         return summary;
+    }
+
+    /// <summary>A page of result lines with their custom ids read, and the lines that had none.</summary>
+    private sealed record ResultPage(List<(BatchResultItem Item, Guid Id)> Lines, IngestSummary Summary);
+
+    /// <summary>
+    /// Three stages, each on its own task so that two cores are used: reading the provider's stream into pages; loading
+    /// a page's requests and settling them in memory; writing settled pages in order. A page read before the previous one
+    /// was written may be stale (the same request in both, a promotion meanwhile): its write then finds a version moved,
+    /// writes nothing, and the page is read and settled again. A few pages in flight at most, so memory stays flat
+    /// whatever the file's size.
+    /// </summary>
+    private async Task IngestResultsAsync(IngestContext context, IngestSummary summary, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var lines = Channel.CreateBounded<List<BatchResultItem>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var settled = Channel.CreateBounded<(ResultPage Page, IngestPage Settled)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reading = ReadPagesAsync(context.Job, lines.Writer, stop.Token);
+        var settling = SettlePagesAsync(context, lines.Reader, settled.Writer, stop.Token);
+        try
+        {
+            await foreach (var (page, first) in settled.Reader.ReadAllAsync(cancellationToken))
+            {
+                var changes = first;
+                for (var attempt = 1; !await WriteAsync(changes, context.Job.Id, attempt); attempt++)
+                {
+                    changes = await SettleAsync(context, page, cancellationToken);
+                }
+                summary.Add(page.Summary);
+                summary.Add(changes.Summary);
+            }
+        }
+        finally
+        {
+            // A failed write stops the stages before it; their own failures surface through the channel above.
+            await stop.CancelAsync();
+            await Task.WhenAll(reading, settling);
+        }
     }
 
     private async Task ReadPagesAsync(BatchJob job, ChannelWriter<List<BatchResultItem>> pages, CancellationToken cancellationToken)
@@ -111,23 +145,34 @@ public sealed class BatchIngestJob(
         }
     }
 
-    private sealed record IngestContext(BatchJob Job, PromotionPolicy Policy, PriceCatalog Catalog, IngestSummary Summary);
-
-    private async Task ApplyPageAsync(IngestContext context, List<BatchResultItem> page, CancellationToken cancellationToken)
+    private async Task SettlePagesAsync(IngestContext context, ChannelReader<List<BatchResultItem>> lines,
+        ChannelWriter<(ResultPage, IngestPage)> settled, CancellationToken cancellationToken)
     {
-        if (page.Count == 0)
+        await Task.Yield();
+        try
         {
-            return;
+            await foreach (var items in lines.ReadAllAsync(cancellationToken))
+            {
+                var page = Parse(context.Job.Id, items);
+                await settled.WriteAsync((page, await SettleAsync(context, page, cancellationToken)), cancellationToken);
+            }
+            settled.Complete();
         }
-        var summary = context.Summary;
-        var jobId = context.Job.Id;
-        var parsed = new List<(BatchResultItem Item, Guid Id)>(page.Count);
-        foreach (var item in page)
+        catch (Exception ex)
         {
-            summary.Results++;
+            settled.Complete(ex);
+        }
+    }
+
+    private ResultPage Parse(Guid jobId, List<BatchResultItem> items)
+    {
+        var summary = new IngestSummary { Results = items.Count };
+        var lines = new List<(BatchResultItem Item, Guid Id)>(items.Count);
+        foreach (var item in items)
+        {
             if (Guid.TryParse(item.CustomId, out var id))
             {
-                parsed.Add((item, id));
+                lines.Add((item, id));
             }
             else
             {
@@ -135,152 +180,36 @@ public sealed class BatchIngestJob(
                 logger.LogWarning("Batch job {JobId}: result with unreadable custom id '{CustomId}' skipped", jobId, BatchTelemetry.Truncate(item.CustomId ?? "", 80));
             }
         }
+        return new ResultPage(lines, summary);
+    }
 
+    /// <summary>Loads the page's requests as they are now (one query, untracked) and applies each result in memory.</summary>
+    private async Task<IngestPage> SettleAsync(IngestContext context, ResultPage page, CancellationToken cancellationToken)
+    {
+        var jobId = context.Job.Id;
+        var ids = page.Lines.Select(l => l.Id).Distinct().ToList();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var ids = parsed.Select(p => p.Id).Distinct().ToList();
-        var requests = await db.Requests.Where(r => EF.Parameter(ids).Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
-        var duplicatesSeen = (await db.TelemetryEvents.AsNoTracking()
-            .Where(e => e.EventType == TelemetryEventType.DuplicateResult && e.BatchJobId == jobId && EF.Parameter(ids).Contains(e.RequestId))
+        var read = ids.Count == 0 ? [] : await LoadAsync(db, r => EF.Parameter(ids).Contains(r.Id), cancellationToken);
+        // Only a success for a request this job no longer holds can be duplicate spend; the usual page has none.
+        var mayBeDuplicates = page.Lines
+            .Where(l => l.Item.Outcome == BatchItemOutcome.Succeeded && read.TryGetValue(l.Id, out var r) &&
+                !(r.Request.BatchJobId == jobId && r.Request.Status == RequestStatus.InBatch))
+            .Select(l => l.Id).Distinct().ToList();
+        var duplicatesRecorded = mayBeDuplicates.Count == 0 ? [] : (await db.TelemetryEvents.AsNoTracking()
+            .Where(e => e.EventType == TelemetryEventType.DuplicateResult && e.BatchJobId == jobId && EF.Parameter(mayBeDuplicates).Contains(e.RequestId))
             .Select(e => e.RequestId)
             .ToListAsync(cancellationToken)).ToHashSet();
+
+        var settled = new IngestPage(context, read, logger);
         var now = clock.GetUtcNow();
-
-        foreach (var (item, id) in parsed)
+        foreach (var (item, id) in page.Lines)
         {
-            if (!requests.TryGetValue(id, out var request))
-            {
-                summary.Malformed++;
-                logger.LogWarning("Batch job {JobId}: result for unknown request {RequestId} skipped", jobId, id);
-                continue;
-            }
-            if (item.Outcome == BatchItemOutcome.Succeeded && (item.Output is null || item.Usage is null))
-            {
-                summary.Malformed++;
-                logger.LogWarning("Batch job {JobId}: success for request {RequestId} without output or usage skipped", jobId, id);
-                continue;
-            }
-
-            if (request.BatchJobId != jobId || request.Status != RequestStatus.InBatch)
-            {
-                Settled(db, context, request, item, duplicatesSeen, now);
-                continue;
-            }
-            switch (item.Outcome)
-            {
-                case BatchItemOutcome.Succeeded:
-                    var cost = BatchCost(context, request, item.Usage!);
-                    request.Succeed(item.Output!, item.Usage!, cost, now);
-                    db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.Succeeded, now, jobId) with
-                    {
-                        LatencyMs = (now - request.ReceivedAt).TotalMilliseconds,
-                        InputTokens = item.Usage!.InputTokens, OutputTokens = item.Usage.OutputTokens, Cost = cost.Actual,
-                    });
-                    summary.Succeeded++;
-                    summary.Cost += cost.Actual;
-                    break;
-                case BatchItemOutcome.Errored when item.ErrorClass is { } errorClass && !errorClass.IsRetryable():
-                    // Rejected as it is (bad input, no access): another batch or real time would be refused the same way.
-                    var error = BatchTelemetry.Truncate(item.Error ?? $"The provider rejected the request ({errorClass}).", 2000);
-                    request.Fail(errorClass, error, now);
-                    db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.Failed, now, jobId, error) with
-                    {
-                        ErrorClass = errorClass, LatencyMs = (now - request.ReceivedAt).TotalMilliseconds,
-                    });
-                    summary.Failed++;
-                    break;
-                default:
-                    ApplyPolicy(db, context, request, item.Outcome, item.ErrorClass,
-                        item.Error ?? $"The batch item ended {item.Outcome.ToString().ToLowerInvariant()}.", now);
-                    break;
-            }
+            settled.ApplyResult(item, id, duplicatesRecorded, now);
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        return settled;
     }
 
-    /// <summary>
-    /// A result for a request this job no longer owns or already settled. A billable success for a request that was
-    /// served another way is duplicate spend, recorded once per job and request; anything else changes nothing.
-    /// </summary>
-    private void Settled(ControlPlaneDbContext db, IngestContext context, InferenceRequest request, BatchResultItem item,
-        HashSet<Guid> duplicatesSeen, DateTimeOffset now)
-    {
-        var summary = context.Summary;
-        var settledByThisJob = request.BatchJobId == context.Job.Id && request.Mode == RequestMode.Batch && request.IsTerminal;
-        if (settledByThisJob || item.Outcome != BatchItemOutcome.Succeeded || duplicatesSeen.Contains(request.Id))
-        {
-            summary.AlreadyApplied++;
-            return;
-        }
-        var cost = BatchCost(context, request, item.Usage!);
-        request.RecordDuplicateSpend(cost.Actual);
-        db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.DuplicateResult, now, context.Job.Id,
-            $"The {context.Job.Provider} batch delivered a result after the request was {request.Status.ToString().ToLowerInvariant()} another way; billed, not applied.") with
-        {
-            Mode = RequestMode.Batch, Provider = context.Job.Provider, Model = context.Job.Model,
-            InputTokens = item.Usage!.InputTokens, OutputTokens = item.Usage.OutputTokens, Cost = cost.Actual,
-        });
-        duplicatesSeen.Add(request.Id);
-        summary.Duplicates++;
-        summary.DuplicateCost += cost.Actual;
-    }
-
-    /// <summary>The workload's on-batch-failure policy for an item that got no usable result.</summary>
-    private static void ApplyPolicy(ControlPlaneDbContext db, IngestContext context, InferenceRequest request,
-        BatchItemOutcome? outcome, ProviderErrorClass? errorClass, string reason, DateTimeOffset now)
-    {
-        var summary = context.Summary;
-        var jobId = context.Job.Id;
-        reason = BatchTelemetry.Truncate(reason, 2000);
-        if (context.Job.Status == BatchJobStatus.Cancelled)
-        {
-            // Only an operator cancels a job: its unfinished requests are cancelled with it, not sent again.
-            request.Cancel($"The batch job was cancelled. {reason}", now);
-            db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.Cancelled, now, jobId, reason));
-            summary.Cancelled++;
-            return;
-        }
-        var policy = context.Policy.OnBatchFailure;
-        if (policy == BatchFailurePolicy.Rebatch && request.Deadline is { } deadline && deadline <= now)
-        {
-            // Another batch cannot finish before a deadline that has already passed.
-            policy = BatchFailurePolicy.Fail;
-        }
-        switch (policy)
-        {
-            case BatchFailurePolicy.Rebatch:
-                request.Rebatch(now);
-                db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.Rebatched, now, jobId, reason));
-                summary.Rebatched++;
-                break;
-            case BatchFailurePolicy.Promote:
-                request.Promote(now);
-                db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.Promoted, now, jobId, reason));
-                summary.Promoted++;
-                break;
-            default:
-                if (outcome is BatchItemOutcome.Expired or null)
-                {
-                    request.Expire(reason, now);
-                    db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.Expired, now, jobId, reason) with
-                    {
-                        LatencyMs = (now - request.ReceivedAt).TotalMilliseconds,
-                    });
-                    summary.Expired++;
-                }
-                else
-                {
-                    request.Fail(errorClass, reason, now);
-                    db.TelemetryEvents.Add(BatchTelemetry.Event(request, TelemetryEventType.Failed, now, jobId, reason) with
-                    {
-                        ErrorClass = errorClass, LatencyMs = (now - request.ReceivedAt).TotalMilliseconds,
-                    });
-                    summary.Failed++;
-                }
-                break;
-        }
-    }
-
-    private async Task SettleMissingAsync(IngestContext context, CancellationToken cancellationToken)
+    private async Task SettleMissingAsync(IngestContext context, IngestSummary summary, CancellationToken cancellationToken)
     {
         var jobId = context.Job.Id;
         var reason = context.Job.Status switch
@@ -290,26 +219,74 @@ public sealed class BatchIngestJob(
             BatchJobStatus.Cancelled => "The batch job was cancelled before this request was processed.",
             _ => "The provider returned no result for this request.",
         };
+        var attempt = 1;
         while (true)
         {
-            await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var page = await db.Requests
-                .Where(r => r.BatchJobId == jobId && r.Status == RequestStatus.InBatch)
-                .OrderBy(r => r.Id)
-                .Take(options.Value.PageSize)
-                .ToListAsync(cancellationToken);
-            if (page.Count == 0)
+            Dictionary<Guid, VersionedRequest> read;
+            await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+            {
+                read = await LoadAsync(db, r => r.BatchJobId == jobId && r.Status == RequestStatus.InBatch, cancellationToken, options.Value.PageSize);
+            }
+            if (read.Count == 0)
             {
                 return;
             }
+            var page = new IngestPage(context, read, logger);
             var now = clock.GetUtcNow();
-            foreach (var request in page)
+            foreach (var (request, _, _) in read.Values)
             {
-                context.Summary.Missing++;
-                ApplyPolicy(db, context, request, null, null, reason, now);
+                page.Summary.Missing++;
+                page.ApplyPolicy(request, null, null, reason, now);
             }
-            await db.SaveChangesAsync(CancellationToken.None);
+            if (await WriteAsync(page, jobId, attempt))
+            {
+                summary.Add(page.Summary);
+                attempt = 1;
+            }
+            else
+            {
+                attempt++;
+            }
         }
+    }
+
+    /// <summary>Requests as their lifecycle methods need them, untracked, each with what it was when read.</summary>
+    private static async Task<Dictionary<Guid, VersionedRequest>> LoadAsync(ControlPlaneDbContext db,
+        System.Linq.Expressions.Expression<Func<InferenceRequest, bool>> which, CancellationToken cancellationToken, int? take = null)
+    {
+        var query = db.Requests.AsNoTracking().Where(which);
+        if (take is { } count)
+        {
+            query = query.OrderBy(r => r.Id).Take(count);
+        }
+        var rows = await query
+            .Select(r => new { Request = r, Version = EF.Property<long>(r, ControlPlaneDbContext.VersionProperty) })
+            .ToListAsync(cancellationToken);
+        return IngestPageWriter.Remember(db, rows.Select(r => (r.Request, r.Version)));
+    }
+
+    /// <summary>
+    /// Writes a settled page through the process's write gate, so API intake and telemetry are not starved by a long
+    /// run. False when a request changed since the page was read (a promotion, a cancel, a page before it, a second run):
+    /// nothing was written and the page must be read again.
+    /// </summary>
+    private async Task<bool> WriteAsync(IngestPage page, Guid jobId, int attempt)
+    {
+        if (page.Changed.Count == 0 && page.Events.Count == 0)
+        {
+            return true;
+        }
+        await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
+        if (await gate.RunAsync(() => IngestPageWriter.TryWriteAsync(db, page.Changed.Values, page.Events)))
+        {
+            return true;
+        }
+        if (attempt >= MaxPageAttempts)
+        {
+            throw new DbUpdateConcurrencyException($"Requests of batch job {jobId} kept changing while their results were written; the job is retried.");
+        }
+        logger.LogDebug("Batch job {JobId}: a request changed since its page was read (attempt {Attempt}); reading the page again", jobId, attempt);
+        return false;
     }
 
     private async Task MarkIngestedAsync(Guid jobId, CancellationToken cancellationToken)
@@ -334,9 +311,4 @@ public sealed class BatchIngestJob(
             }
         }
     }
-
-    private static CostBreakdown BatchCost(IngestContext context, InferenceRequest request, TokenUsage usage) =>
-        context.Catalog.Find(context.Job.ModelRef, DateOnly.FromDateTime(request.ReceivedAt.UtcDateTime)) is { } price
-            ? CostCalculator.Cost(price, RequestMode.Batch, usage.InputTokens, usage.OutputTokens)
-            : CostBreakdown.Zero;
 }

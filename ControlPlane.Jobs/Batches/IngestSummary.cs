@@ -25,4 +25,22 @@ public sealed record IngestSummary
 
     public decimal Cost { get; set; }
     public decimal DuplicateCost { get; set; }
+
+    /// <summary>Adds a written page's counts to the run's.</summary>
+    internal void Add(IngestSummary page)
+    {
+        Results += page.Results;
+        Succeeded += page.Succeeded;
+        Failed += page.Failed;
+        Expired += page.Expired;
+        Cancelled += page.Cancelled;
+        Rebatched += page.Rebatched;
+        Promoted += page.Promoted;
+        Duplicates += page.Duplicates;
+        AlreadyApplied += page.AlreadyApplied;
+        Malformed += page.Malformed;
+        Missing += page.Missing;
+        Cost += page.Cost;
+        DuplicateCost += page.DuplicateCost;
+    }
 }

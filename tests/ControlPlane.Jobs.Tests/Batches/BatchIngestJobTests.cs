@@ -44,10 +44,12 @@ public sealed class BatchIngestJobTests
         return (h, jobId, ids);
     }
 
-    [Fact]
-    public async Task Ingest_PartialMalformedExpiredAndDuplicateLines_SettlesEveryRequestWithExactCounts()
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(1)] // the repeated line of request 0 lands in a later page, which may be read before the first is written
+    public async Task Ingest_PartialMalformedExpiredAndDuplicateLines_SettlesEveryRequestWithExactCounts(int pageSize)
     {
-        var (h, jobId, ids) = await CompletedMixedJobAsync();
+        var (h, jobId, ids) = await CompletedMixedJobAsync(pageSize);
         await using var _ = h;
 
         var summary = await h.Get<BatchIngestJob>().RunAsync(jobId, Token);
@@ -129,6 +131,26 @@ public sealed class BatchIngestJobTests
         await h.Get<BatchIngestJob>().RunAsync(jobId, Token);
 
         Assert.Equal(expected, await SnapshotAsync(h));
+    }
+
+    [Fact]
+    public async Task Ingest_TwoRunsAtOnce_SettleEachRequestOnceAndBothFinish()
+    {
+        var (reference, referenceJob, _) = await CompletedMixedJobAsync(pageSize: 2);
+        await using var _1 = reference;
+        await reference.Get<BatchIngestJob>().RunAsync(referenceJob, Token);
+        var expected = await SnapshotAsync(reference);
+
+        // Hangfire delivers at least once: the same ingestion may run twice at the same moment.
+        var (h, jobId, _) = await CompletedMixedJobAsync(pageSize: 2);
+        await using var _2 = h;
+        var runs = await Task.WhenAll(
+            Task.Run(() => h.Get<BatchIngestJob>().RunAsync(jobId, Token), Token),
+            Task.Run(() => h.Get<BatchIngestJob>().RunAsync(jobId, Token), Token));
+
+        Assert.Equal(expected, await SnapshotAsync(h));
+        Assert.Equal(5, runs.Sum(r => r.Succeeded));
+        Assert.Equal(5 * BatchPrice, runs.Sum(r => r.Cost));
     }
 
     [Fact]
