@@ -24,6 +24,9 @@ internal sealed record VersionedRequest(InferenceRequest Request, long Version, 
 /// </summary>
 internal static class IngestPageWriter
 {
+    // The same model for every context of the process; telemetry rows go in as the request path writes them.
+    private static PreparedInsert<TelemetryEvent>? _telemetry;
+
     /// <summary>Remembers freshly read requests' column values and versions, by request id.</summary>
     public static Dictionary<Guid, VersionedRequest> Remember(ControlPlaneDbContext db, IEnumerable<(InferenceRequest Request, long Version)> rows)
     {
@@ -74,10 +77,11 @@ internal static class IngestPageWriter
         }
         if (events.Count > 0)
         {
-            await using var insert = RowStatement.Insert(db, dbTransaction);
+            var telemetry = _telemetry ??= new PreparedInsert<TelemetryEvent>(db.Model);
+            await using var insert = telemetry.Prepare(db.Database.GetDbConnection(), dbTransaction);
             foreach (var e in events)
             {
-                await insert.ExecuteAsync(e);
+                telemetry.Insert(insert, e);
             }
         }
         await transaction.CommitAsync(CancellationToken.None);
@@ -119,21 +123,6 @@ internal static class IngestPageWriter
                 $"WHERE {sql.DelimitIdentifier(key.GetColumnName())} = {Placeholder(sql, set.Count)} AND {versionColumn} = {v}";
             command.Prepare();
             return new RowStatement(command, columns, version);
-        }
-
-        /// <summary>INSERT of every column but the store-assigned id (roll-ups resume from the highest id they read).</summary>
-        public static RowStatement Insert(ControlPlaneDbContext db, DbTransaction transaction)
-        {
-            var entity = db.Model.FindEntityType(typeof(TelemetryEvent))!;
-            var sql = db.GetService<ISqlGenerationHelper>();
-            var command = Create(db, transaction);
-            var properties = entity.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd).ToList();
-            var columns = Parameters(command, sql, properties);
-            command.CommandText =
-                $"INSERT INTO {Table(entity, sql)} ({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName())))}) " +
-                $"VALUES ({string.Join(", ", properties.Select((_, i) => Placeholder(sql, i)))})";
-            command.Prepare();
-            return new RowStatement(command, columns, null);
         }
 
         public Task<int> ExecuteAsync(object row, long? rowVersion = null)
