@@ -29,8 +29,8 @@ public sealed class PreparedInsert<T> where T : class
         _sql = $"INSERT INTO \"{table.Name}\" ({names}) VALUES ({parameters})";
     }
 
-    /// <summary>A command for <paramref name="transaction"/>; reuse it for every row of the transaction.</summary>
-    public DbCommand Prepare(DbConnection connection, DbTransaction transaction)
+    /// <summary>A prepared command, reusable for every row (and, when its transaction is set each time, across transactions).</summary>
+    public DbCommand Prepare(DbConnection connection, DbTransaction? transaction)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var command = connection.CreateCommand();

@@ -11,7 +11,7 @@ namespace ControlPlane.Domain.Persistence;
 /// <c>wal_autocheckpoint</c> is raised from 1,000 to 10,000 pages: <see cref="WalCheckpointer"/> checkpoints off the
 /// commit path, and SQLite's own checkpoint inside a commit only remains as a backstop.
 /// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -21,7 +21,8 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    /// <summary>For connections opened outside EF (the request writer's own connection).</summary>
+    public static void Apply(DbConnection connection)
     {
         if (connection is SqliteConnection)
         {
