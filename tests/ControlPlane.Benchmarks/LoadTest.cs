@@ -109,6 +109,7 @@ internal sealed class BenchFactory(string dataDirectory, string key) : WebApplic
         builder.UseSetting("ControlPlane:DataDirectory", dataDirectory);
         builder.UseSetting("ControlPlane:Demo:Enabled", "true");
         builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
+        builder.UseSetting("ControlPlane:Demo:History:Days", "0");
         builder.UseSetting("ControlPlane:Jobs:RunServer", "false");
         builder.UseSetting("ControlPlane:Simulator:RealtimeLatencyMedianMs", "0");
         builder.UseSetting("ControlPlane:Simulator:RealtimeErrorRate", "0");

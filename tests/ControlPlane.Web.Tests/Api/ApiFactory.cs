@@ -24,6 +24,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("ControlPlane:DataDirectory", _dataDirectory);
         builder.UseSetting("ControlPlane:Demo:Enabled", "true");
         builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
+        builder.UseSetting("ControlPlane:Demo:History:Days", "0");
         builder.UseSetting("ControlPlane:Jobs:RunServer", "false");
         builder.UseSetting("ControlPlane:Simulator:RealtimeLatencyMedianMs", "0");
         builder.UseSetting("ControlPlane:Simulator:RealtimeErrorRate", "0");

@@ -25,6 +25,8 @@ public sealed class ControlPlaneFactory : WebApplicationFactory<Program>
         {
             ["ControlPlane:DataDirectory"] = DataDirectory,
             ["ControlPlane:Demo:Traffic:Enabled"] = "false",
+            // No month of demo history unless a test asks for it: it would cost every test's start seconds.
+            ["ControlPlane:Demo:History:Days"] = "0",
             ["ControlPlane:Jobs:RunServer"] = "false",
             // A known demo password, so tests sign in as each demo role through the real sign-in form.
             ["ControlPlane:Demo:Password"] = DemoPassword,
