@@ -45,6 +45,7 @@ internal sealed class HistoryEngine : IAsyncDisposable
     private readonly SimulatedClock _clock;
     private readonly HistoryJobQueue _queue;
     private readonly Dictionary<string, Workload> _workloads;
+    private readonly WriteGate _gate;
     private bool _writersStopped;
 
     private HistoryEngine(ServiceProvider services, SimulatedClock clock, HistoryJobQueue queue, Dictionary<string, Workload> workloads)
@@ -53,6 +54,7 @@ internal sealed class HistoryEngine : IAsyncDisposable
         _clock = clock;
         _queue = queue;
         _workloads = workloads;
+        _gate = services.GetRequiredService<WriteGate>();
     }
 
     public static async Task<HistoryEngine> StartAsync(IServiceProvider app, SimulatedClock clock, IReadOnlyList<ProviderIncident> incidents,
@@ -124,13 +126,13 @@ internal sealed class HistoryEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// The configured batch settings on a month's scale: requests wait up to two hours for company (a batch every few
+    /// The configured batch settings on a month's scale: requests wait up to three hours for company (a batch every few
     /// hours per workload rather than one a minute), and batches are polled every 15–30 minutes.
     /// </summary>
     private static BatchOptions HistoryBatchOptions(BatchOptions o) => new()
     {
         MinBatchSize = o.MinBatchSize,
-        MaxWait = TimeSpan.FromHours(2),
+        MaxWait = TimeSpan.FromHours(3),
         MaxRequestsPerBatch = o.MaxRequestsPerBatch,
         PollInitialDelay = o.PollInitialDelay,
         PollBackoffFactor = o.PollBackoffFactor,
@@ -165,11 +167,11 @@ internal sealed class HistoryEngine : IAsyncDisposable
     /// </summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
-        await InFlowAsync(() => Get<BatchAssemblyJob>().RunAsync(cancellationToken));
+        await WritingAloneAsync(() => Get<BatchAssemblyJob>().RunAsync(cancellationToken));
         await RunHandOffsAsync(cancellationToken);
-        await InFlowAsync(() => Get<BatchPollJob>().RunAsync(cancellationToken));
+        await WritingAloneAsync(() => Get<BatchPollJob>().RunAsync(cancellationToken));
         await RunHandOffsAsync(cancellationToken);
-        await InFlowAsync(() => Get<BatchStuckDetectionJob>().RunAsync(cancellationToken));
+        await WritingAloneAsync(() => Get<BatchStuckDetectionJob>().RunAsync(cancellationToken));
         await RunHandOffsAsync(cancellationToken);
     }
 
@@ -181,14 +183,15 @@ internal sealed class HistoryEngine : IAsyncDisposable
             ran = false;
             while (_queue.TryTakeSubmit(out var submit))
             {
-                await InFlowAsync(() => Get<BatchSubmitJob>().RunAsync(submit, cancellationToken));
+                await WritingAloneAsync(() => Get<BatchSubmitJob>().RunAsync(submit, cancellationToken));
                 ran = true;
             }
             while (_queue.TryTakeIngest(out var ingest))
             {
-                await InFlowAsync(() => Get<BatchIngestJob>().RunAsync(ingest, cancellationToken));
+                await WritingAloneAsync(() => Get<BatchIngestJob>().RunAsync(ingest, cancellationToken));
                 ran = true;
             }
+            // Promotion dispatches through the request service, whose writer takes the write gate itself.
             while (_queue.TryTakePromote(out var promote))
             {
                 await InFlowAsync(() => Get<BatchPromoteJob>().RunAsync(promote.JobId, promote.Actor, promote.Reason, cancellationToken));
@@ -205,8 +208,8 @@ internal sealed class HistoryEngine : IAsyncDisposable
     /// <summary>The recurring roll-up and alert jobs at the clock's time.</summary>
     public async Task RollUpAsync(CancellationToken cancellationToken)
     {
-        await InFlowAsync(() => Get<HourlyRollupJob>().RunAsync(cancellationToken));
-        await InFlowAsync(() => Get<AlertEvaluationJob>().RunAsync(cancellationToken));
+        await WritingAloneAsync(() => Get<HourlyRollupJob>().RunAsync(cancellationToken));
+        await WritingAloneAsync(() => Get<AlertEvaluationJob>().RunAsync(cancellationToken));
     }
 
     /// <summary>Writes every request and telemetry event still buffered, and stops the history's writers.</summary>
@@ -232,4 +235,9 @@ internal sealed class HistoryEngine : IAsyncDisposable
     // Job runs get a flow of their own at the clock's time, so waits inside them (the Simulator's latency on the
     // promoted path) pass in that flow and never move the clock of the loop.
     private Task InFlowAsync(Func<Task> run) => _clock.RunAsync(_clock.Now, run);
+
+    // A job that writes to the database directly runs holding the app's write gate, so its commits never meet the
+    // request and telemetry writers' at SQLite's lock, where Microsoft.Data.Sqlite retries by sleeping (150 ms a
+    // time). Only for jobs that do not wait on those writers themselves (the promotion path does).
+    private Task WritingAloneAsync(Func<Task> run) => _gate.RunAsync(() => InFlowAsync(run));
 }
