@@ -114,7 +114,7 @@ public sealed class DemoHistory(
             var growth = 0.85 + 0.3 * ((from - start) / (end - start));
             var arrivals = DemoTraffic.Arrivals(from, to, settings.RequestsPerDay * growth, random);
             // Prompts are drawn in arrival order before the requests run side by side, each in its own flow.
-            await Task.WhenAll(arrivals.Select(a => engine.SubmitAsync(a, DemoTraffic.Prompt(a.Workload, ++sent, random))).ToList());
+            await Task.WhenAll(arrivals.Select(a => engine.SubmitAsync(a, DemoPrompts.For(a.Workload, ++sent, random))).ToList());
             simulated.AdvanceTo(to);
             await engine.TickAsync(cancellationToken);
             if ((to - start).Ticks % RollupEvery.Ticks == 0)

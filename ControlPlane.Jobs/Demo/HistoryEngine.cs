@@ -154,7 +154,7 @@ internal sealed class HistoryEngine : IAsyncDisposable
         }
         var messages = new[] { new ChatMessage(ChatRole.User, prompt) };
         var input = JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content = prompt } } }, Json);
-        var command = new SubmitCommand(workload, messages, input, DemoTraffic.MaxOutputTokens(arrival.Workload),
+        var command = new SubmitCommand(workload, messages, input, DemoPrompts.MaxOutputTokens(arrival.Workload),
             arrival.Urgent ? arrival.At + DemoTraffic.UrgentDeadline : null, IdempotencyKey: null,
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(input))), """{"source":"demo-history"}""");
         var requests = _services.GetRequiredService<RequestService>();

@@ -64,7 +64,7 @@ public sealed class DemoTrafficGenerator(
 
     private async Task SendAsync(HttpClient http, string token, string workload, int n, CancellationToken cancellationToken)
     {
-        var prompt = DemoTraffic.Prompt(workload, n, Random.Shared);
+        var prompt = DemoPrompts.For(workload, n, Random.Shared);
         // A third of the hybrid requests are urgent: their short deadline leaves no room for batch.
         var deadline = workload == "data-enrichment" && Random.Shared.NextDouble() < DemoTraffic.UrgentShare
             ? System.Xml.XmlConvert.ToString(DemoTraffic.UrgentDeadline)
@@ -75,7 +75,7 @@ public sealed class DemoTrafficGenerator(
             {
                 workload,
                 input = new { messages = new[] { new { role = "user", content = prompt } } },
-                maxOutputTokens = DemoTraffic.MaxOutputTokens(workload),
+                maxOutputTokens = DemoPrompts.MaxOutputTokens(workload),
                 deadline,
                 metadata = new { source = "demo-traffic" },
             }),

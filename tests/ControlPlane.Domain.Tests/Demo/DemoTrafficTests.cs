@@ -71,11 +71,11 @@ public sealed class DemoTrafficTests
     }
 
     [Fact]
-    public void Prompt_IsSizedForItsWorkload()
+    public void Prompts_AreSizedForTheirWorkload()
     {
         var random = new Random(1);
-        var document = DemoTraffic.Prompt("document-processing", 17, random);
-        var moderation = DemoTraffic.Prompt("content-moderation", 17, random);
+        var document = DemoPrompts.For("document-processing", 17, random);
+        var moderation = DemoPrompts.For("content-moderation", 17, random);
 
         Assert.Contains("1017", document);
         Assert.True(document.Length > 5 * moderation.Length, $"{document.Length} vs {moderation.Length} characters");
