@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ControlPlane.Web.Tests.Api;
 
@@ -34,6 +35,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>Once the app has started, Hangfire's static logging no longer points at its logger factory (see <see cref="HangfireLogging"/>).</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        HangfireLogging.Detach();
+        return host;
     }
 
     public HttpClient ClientWithKey(string? key = BootstrapKey)
