@@ -3,6 +3,7 @@ using ControlPlane.Jobs.Alerts;
 using ControlPlane.Domain.Routing;
 using ControlPlane.Jobs.Batches;
 using ControlPlane.Jobs.Costs;
+using ControlPlane.Jobs.Demo;
 using ControlPlane.Jobs.Providers;
 using ControlPlane.Jobs.Providers.Anthropic;
 using ControlPlane.Jobs.Providers.Gemini;
@@ -76,6 +77,8 @@ public static class DependencyInjection
         builder.Services.AddSingleton<TelemetryQueue>();
         builder.Services.AddHostedService<TelemetryWriter>();
         builder.AddBatchEngine();
+        builder.Services.AddOptions<DemoHistoryOptions>().BindConfiguration(DemoHistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<DemoHistory>();
         return builder;
     }
 

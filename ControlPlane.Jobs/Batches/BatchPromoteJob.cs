@@ -65,6 +65,7 @@ public sealed class BatchPromoteJob(
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             var page = await db.Requests
                 .Where(r => r.BatchJobId == jobId && (r.Status == RequestStatus.InBatch || r.Status == RequestStatus.Queued))
+                .OrderBy(r => r.Id)
                 .Take(options.Value.PageSize)
                 .ToListAsync(cancellationToken);
             if (page.Count == 0)

@@ -19,24 +19,6 @@ public sealed class DemoTrafficGenerator(
     IOptions<DemoOptions> options,
     ILogger<DemoTrafficGenerator> logger) : BackgroundService
 {
-    private static readonly string[] Prompts =
-    [
-        "Where is my order #{0}? It was due yesterday.",
-        "Summarise this contract clause about termination notice in two sentences (doc {0}).",
-        "Score the churn risk for account {0} given 3 support tickets this month.",
-        "Is this post acceptable under our community rules? 'Great deal on shoes, visit my profile' ({0})",
-        "Tag and summarise catalogue record {0}: blue waterproof hiking jacket, size M.",
-        "Extract the invoice number, total and due date from document {0}.",
-        "Write a friendly reply to a customer asking for a refund on order {0}.",
-    ];
-
-    // Rough shares of the demo traffic; the hybrid workload gets enough volume to show both routes.
-    private static readonly (string Workload, double Weight)[] Mix =
-    [
-        ("customer-chatbot", 0.30), ("content-moderation", 0.25), ("data-enrichment", 0.20),
-        ("document-processing", 0.15), ("predictive-analytics", 0.10),
-    ];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Traffic.Enabled)
@@ -82,16 +64,18 @@ public sealed class DemoTrafficGenerator(
 
     private async Task SendAsync(HttpClient http, string token, string workload, int n, CancellationToken cancellationToken)
     {
-        var prompt = string.Format(System.Globalization.CultureInfo.InvariantCulture, Prompts[Random.Shared.Next(Prompts.Length)], 1000 + n);
+        var prompt = DemoPrompts.For(workload, n, Random.Shared);
         // A third of the hybrid requests are urgent: their short deadline leaves no room for batch.
-        var deadline = workload == "data-enrichment" && Random.Shared.NextDouble() < 0.33 ? "PT5M" : null;
+        var deadline = workload == "data-enrichment" && Random.Shared.NextDouble() < DemoTraffic.UrgentShare
+            ? System.Xml.XmlConvert.ToString(DemoTraffic.UrgentDeadline)
+            : null;
         using var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/requests")
         {
             Content = JsonContent.Create(new
             {
                 workload,
                 input = new { messages = new[] { new { role = "user", content = prompt } } },
-                maxOutputTokens = 256,
+                maxOutputTokens = DemoPrompts.MaxOutputTokens(workload),
                 deadline,
                 metadata = new { source = "demo-traffic" },
             }),
@@ -114,14 +98,14 @@ public sealed class DemoTrafficGenerator(
     private static string Pick()
     {
         var roll = Random.Shared.NextDouble();
-        foreach (var (workload, weight) in Mix)
+        foreach (var (workload, weight) in DemoTraffic.Mix)
         {
             if ((roll -= weight) < 0)
             {
                 return workload;
             }
         }
-        return Mix[0].Workload;
+        return DemoTraffic.Mix[0].Workload;
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)

@@ -17,6 +17,7 @@ internal sealed partial class SimulatedBatchStore(DataPaths dataPaths)
     private const string InputFile = "input.jsonl";
     private const string ScheduleFile = "schedule.json";
     private const string MetaFile = "meta.json";
+    private const string ReferencesFolder = "references";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -91,17 +92,22 @@ internal sealed partial class SimulatedBatchStore(DataPaths dataPaths)
     public static Task<SimulatedBatchMeta?> ReadMetaAsync(string folder, CancellationToken cancellationToken) =>
         ReadAsync<SimulatedBatchMeta>(Path.Combine(folder, MetaFile), cancellationToken);
 
-    /// <summary>Every accepted batch's meta, read one folder at a time.</summary>
-    public async IAsyncEnumerable<SimulatedBatchMeta> ListMetasAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var folder in Directory.EnumerateDirectories(Root, IdPrefix + "*"))
-        {
-            if (await ReadMetaAsync(folder, cancellationToken) is { } meta)
-            {
-                yield return meta;
-            }
-        }
-    }
+    /// <summary>
+    /// Remembers which batch carries a client reference (the latest submitted wins), so finding it is one file read
+    /// instead of a scan of every batch ever submitted, which grows with every minute of demo traffic. Written before
+    /// meta.json: a batch that exists can always be found.
+    /// </summary>
+    public Task WriteReferenceAsync(string provider, string model, string clientReference, string providerBatchId, CancellationToken cancellationToken) =>
+        WriteAtomicallyAsync(ReferenceFile(provider, model, clientReference), providerBatchId, cancellationToken);
+
+    /// <summary>The batch id last submitted with this provider, model and client reference, or null.</summary>
+    public Task<string?> ReadReferenceAsync(string provider, string model, string clientReference, CancellationToken cancellationToken) =>
+        ReadAsync<string>(ReferenceFile(provider, model, clientReference), cancellationToken);
+
+    // Hashed: a client reference is the caller's text and must not name a path. A collision is caught by the meta check.
+    private string ReferenceFile(string provider, string model, string clientReference) =>
+        Path.Combine(dataPaths.Folder(Path.Combine("simulator", ReferencesFolder)),
+            StableRandom.Hash(provider, model, clientReference).ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + ".json");
 
     private static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken) where T : class
     {

@@ -91,6 +91,7 @@ public sealed class SimulatedProvider(string provider, SimulatorOptions options,
                 id, Provider, submission.Model, submission.ClientReference, now, count, fate, fateProgress,
                 options.Seed, options.BatchTurnaround, options.BatchWindow, options.BatchItemFailureRate);
             await SimulatedBatchStore.WriteScheduleAsync(folder, schedule, cancellationToken);
+            await _store.WriteReferenceAsync(Provider, submission.Model, submission.ClientReference, id, cancellationToken);
             // meta.json last: its presence is what makes the batch exist.
             await SimulatedBatchStore.WriteMetaAsync(folder, meta, cancellationToken);
             return SimulatedBatchClock.StatusAt(meta, schedule, now);
@@ -103,21 +104,19 @@ public sealed class SimulatedProvider(string provider, SimulatorOptions options,
     }
 
     /// <summary>
-    /// Scans every batch's meta.json: linear in the number of batches on disk, which is fine for the
-    /// Simulator's scale and is only needed when recovering from a crash between submit and record.
+    /// Looks the client reference up in the store's reference index (one small file per reference): constant time,
+    /// however many batches are on disk. Batches submitted before the index existed are not found this way.
     /// </summary>
     public async Task<ProviderBatchStatus?> FindBatchAsync(string model, string clientReference, CancellationToken cancellationToken)
     {
-        SimulatedBatchMeta? found = null;
-        await foreach (var meta in _store.ListMetasAsync(cancellationToken))
+        if (await _store.ReadReferenceAsync(Provider, model, clientReference, cancellationToken) is not { } id ||
+            _store.FolderOf(id) is not { } folder ||
+            await SimulatedBatchStore.ReadMetaAsync(folder, cancellationToken) is not { } meta ||
+            meta.Provider != Provider || meta.Model != model || meta.ClientReference != clientReference)
         {
-            if (meta.Provider == Provider && meta.Model == model && meta.ClientReference == clientReference &&
-                (found is null || meta.SubmittedAt > found.SubmittedAt))
-            {
-                found = meta;
-            }
+            return null;
         }
-        return found is null ? null : await GetBatchAsync(found.ProviderBatchId, cancellationToken);
+        return await GetBatchAsync(id, cancellationToken);
     }
 
     public async Task<ProviderBatchStatus> GetBatchAsync(string providerBatchId, CancellationToken cancellationToken)

@@ -37,6 +37,9 @@ public sealed record OverviewView(
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var targets = await db.Workloads.AsNoTracking().Select(w => new { w.Id, w.Sla.AvailabilityTargetPercent })
             .ToDictionaryAsync(w => w.Id, w => w.AvailabilityTargetPercent, cancellationToken);
+        // A month-on-month trend needs data from the start of last month's window (give or take a quiet first day); a
+        // younger install has nothing to compare with, and its first hours would make any percentage absurd.
+        var firstHour = await db.HourlyRollups.AsNoTracking().OrderBy(r => r.HourStart).Select(r => (DateTimeOffset?)r.HourStart).FirstOrDefaultAsync(cancellationToken);
         var stuck = await db.BatchJobs.CountAsync(b => b.AttentionReason != null
             && b.Status != BatchJobStatus.Ingested && b.Status != BatchJobStatus.Promoted && b.Status != BatchJobStatus.Cancelled, cancellationToken);
 
@@ -50,7 +53,9 @@ public sealed record OverviewView(
         return new OverviewView(
             slice,
             month.Spend,
-            Trend(month.Spend, lastMonthSameDays.Spend, "same days last month"),
+            firstHour is { } first && first > monthStart.AddMonths(-1).AddDays(1)
+                ? "no data from last month to compare with yet"
+                : Trend(month.Spend, lastMonthSameDays.Spend, "same days last month"),
             month.Savings,
             sla,
             $"target {target:0.###} % · {sla.Terminal:N0} finished in {range.Label}",

@@ -54,6 +54,9 @@ public class AppFixture : IAsyncLifetime
             builder.UseSetting("Urls", "http://127.0.0.1:0");
             builder.UseSetting("ControlPlane:Demo:Enabled", "true");
             builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
+            // The journeys compare counts with the database and add their own finished traffic (FinishedTraffic):
+            // a generated month would keep the batch engine busy under them and cost the run its first seconds.
+            builder.UseSetting("ControlPlane:Demo:History:Days", "0");
             builder.UseSetting("ControlPlane:Simulator:Seed", "7");
             builder.UseSetting("ControlPlane:Demo:Password", Pages.SignInPage.DemoPassword);
             builder.UseSetting("ControlPlane:BootstrapApiKey", ApiKey);

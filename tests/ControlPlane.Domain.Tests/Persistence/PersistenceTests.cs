@@ -122,7 +122,7 @@ public sealed class PersistenceTests
             ["content-moderation", "customer-chatbot", "data-enrichment", "document-processing", "predictive-analytics"],
             await db.Workloads.OrderBy(w => w.Slug).Select(w => w.Slug).ToListAsync(Ct));
         Assert.Equal(5, await db.Teams.CountAsync(Ct));
-        Assert.Equal(Demo.DemoCatalog.Prices().Count(), await db.Prices.CountAsync(Ct));
+        Assert.Equal(Domain.Demo.DemoCatalog.Prices().Count(), await db.Prices.CountAsync(Ct));
         Assert.Equal(1, await db.TcoSettings.CountAsync(Ct));
         Assert.Equal(0, await db.Requests.CountAsync(Ct));
     }

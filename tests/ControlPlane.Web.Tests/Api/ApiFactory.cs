@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ControlPlane.Web.Tests.Api;
 
@@ -24,6 +25,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("ControlPlane:DataDirectory", _dataDirectory);
         builder.UseSetting("ControlPlane:Demo:Enabled", "true");
         builder.UseSetting("ControlPlane:Demo:Traffic:Enabled", "false");
+        builder.UseSetting("ControlPlane:Demo:History:Days", "0");
         builder.UseSetting("ControlPlane:Jobs:RunServer", "false");
         builder.UseSetting("ControlPlane:Simulator:RealtimeLatencyMedianMs", "0");
         builder.UseSetting("ControlPlane:Simulator:RealtimeErrorRate", "0");
@@ -33,6 +35,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>Once the app has started, Hangfire's static logging no longer points at its logger factory (see <see cref="HangfireLogging"/>).</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        HangfireLogging.Detach();
+        return host;
     }
 
     public HttpClient ClientWithKey(string? key = BootstrapKey)

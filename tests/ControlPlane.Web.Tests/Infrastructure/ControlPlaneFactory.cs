@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ControlPlane.Web.Tests.Infrastructure;
 
@@ -25,6 +26,8 @@ public sealed class ControlPlaneFactory : WebApplicationFactory<Program>
         {
             ["ControlPlane:DataDirectory"] = DataDirectory,
             ["ControlPlane:Demo:Traffic:Enabled"] = "false",
+            // No month of demo history unless a test asks for it: it would cost every test's start seconds.
+            ["ControlPlane:Demo:History:Days"] = "0",
             ["ControlPlane:Jobs:RunServer"] = "false",
             // A known demo password, so tests sign in as each demo role through the real sign-in form.
             ["ControlPlane:Demo:Password"] = DemoPassword,
@@ -51,6 +54,14 @@ public sealed class ControlPlaneFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(_services);
         }
+    }
+
+    /// <summary>Once the app has started, Hangfire's static logging no longer points at its logger factory (see <see cref="HangfireLogging"/>).</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        HangfireLogging.Detach();
+        return host;
     }
 
     public override async ValueTask DisposeAsync()
