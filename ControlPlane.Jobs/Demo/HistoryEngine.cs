@@ -188,7 +188,8 @@ internal sealed class HistoryEngine : IAsyncDisposable
             }
             while (_queue.TryTakeIngest(out var ingest))
             {
-                await WritingAloneAsync(() => Get<BatchIngestJob>().RunAsync(ingest, cancellationToken));
+                // Ingestion takes the write gate itself for each page it writes (the gate is not re-entrant).
+                await InFlowAsync(() => Get<BatchIngestJob>().RunAsync(ingest, cancellationToken));
                 ran = true;
             }
             // Promotion dispatches through the request service, whose writer takes the write gate itself.

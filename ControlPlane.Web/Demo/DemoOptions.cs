@@ -21,5 +21,5 @@ public sealed class DemoTrafficOptions
 
     /// <summary>Average rate of demo requests across the five demo workloads.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 60_000)]
-    public int RequestsPerMinute { get; set; } = 30;
+    public int RequestsPerMinute { get; set; } = 2;
 }
