@@ -28,12 +28,12 @@ public sealed class BatchInputFile : IAsyncDisposable
     /// Writes each item with <paramref name="writeItem"/> (between <paramref name="prefix"/> and <paramref name="suffix"/>,
     /// separated by <paramref name="separator"/>), checking the provider's request and size limits as it goes.
     /// </summary>
-    public static async Task<BatchInputFile> WriteAsync(
+    public static async Task<BatchInputFile> WriteAsync<TItem>(
         string provider,
-        IAsyncEnumerable<BatchItem> items,
+        IAsyncEnumerable<TItem> items,
         int maxRequests,
         long maxBytes,
-        Action<Utf8JsonWriter, BatchItem> writeItem,
+        Action<Utf8JsonWriter, TItem> writeItem,
         CancellationToken cancellationToken,
         string prefix = "",
         string separator = "\n",

@@ -21,7 +21,10 @@ public sealed class GeminiOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Inline batch requests must stay under 20 MB in total (Gemini's limit for inline Batch Mode input).</summary>
+    /// <summary>
+    /// A batch whose inline body would be larger goes through the File API instead (up to its 2 GB a file, the provider's
+    /// <c>MaxBatchBytes</c>). At most 20 MB, Gemini's limit for inline Batch Mode input; lowered in tests.
+    /// </summary>
     [Range(1024, 20L * 1024 * 1024)]
     public long MaxInlineBatchBytes { get; set; } = 20L * 1024 * 1024;
 

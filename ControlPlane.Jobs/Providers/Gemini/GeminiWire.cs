@@ -53,18 +53,57 @@ internal static class GeminiWire
         writer.WriteEndObject();
     }
 
-    /// <summary>One inline batch request: <c>{"request": {...}, "metadata": {"key": customId}}</c>.</summary>
-    public static void WriteInlineRequest(Utf8JsonWriter writer, BatchItem item)
+    /// <summary>One line of a File API batch input: <c>{"key": customId, "request": {...}}</c>.</summary>
+    public static void WriteFileRequest(Utf8JsonWriter writer, BatchItem item)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("key", item.CustomId);
+        writer.WritePropertyName("request");
+        WriteRequest(writer, item.Messages, item.MaxOutputTokens);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A File API input line rewritten as one inline batch request, <c>{"request": {...}, "metadata": {"key": customId}}</c>
+    /// (the same request and key, nothing re-derived).
+    /// </summary>
+    public static void WriteInlineRequest(Utf8JsonWriter writer, JsonElement fileLine)
     {
         writer.WriteStartObject();
         writer.WritePropertyName("request");
-        WriteRequest(writer, item.Messages, item.MaxOutputTokens);
+        fileLine.GetProperty("request").WriteTo(writer);
         writer.WritePropertyName("metadata");
         writer.WriteStartObject();
-        writer.WriteString("key", item.CustomId);
+        writer.WriteString("key", fileLine.GetProperty("key").GetString());
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// An upper bound of the inline body's size for a File API input of <paramref name="fileBytes"/> and
+    /// <paramref name="count"/> lines: an inline request is its input line plus <c>,"metadata":{}</c> (13 bytes), and the
+    /// body adds the prefix and suffix; 32 bytes a request leaves room.
+    /// </summary>
+    public static long InlineBytesAtMost(string clientReference, long fileBytes, int count) =>
+        fileBytes + 32L * count + System.Text.Encoding.UTF8.GetByteCount(BatchBodyPrefix(clientReference) + BatchBodySuffix);
+
+    /// <summary>The batch for File API input: <c>inputConfig.fileName</c> names the uploaded JSONL file.</summary>
+    public static byte[] FileBatchBody(string clientReference, string fileName) =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["batch"] = new Dictionary<string, object>
+            {
+                ["displayName"] = DisplayNamePrefix + clientReference,
+                ["inputConfig"] = new Dictionary<string, string> { ["fileName"] = fileName },
+            },
+        });
+
+    /// <summary>The resumable upload's first call: the file's metadata only.</summary>
+    public static byte[] UploadStartBody(string clientReference) =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["file"] = new Dictionary<string, string> { ["displayName"] = DisplayNamePrefix + clientReference + "-input" },
+        });
 
     public static string BatchBodyPrefix(string clientReference) =>
         $$"""{"batch":{"displayName":{{JsonSerializer.Serialize(DisplayNamePrefix + clientReference)}},"inputConfig":{"requests":{"requests":[""";
@@ -116,7 +155,7 @@ internal static class GeminiWire
             Id(batch.Text("name") ?? operation.Text("name") ?? ""),
             State(raw), raw,
             stats.Int("requestCount"), stats.Int("successfulRequestCount"), stats.Int("failedRequestCount"),
-            inlined.ValueKind == JsonValueKind.Array && inlined.GetArrayLength() > 0,
+            (inlined.ValueKind == JsonValueKind.Array && inlined.GetArrayLength() > 0) || ResponsesFile(operation) is not null,
             operation.Child("error").Text("message"));
     }
 
@@ -132,6 +171,16 @@ internal static class GeminiWire
     };
 
     public static JsonElement Inlined(JsonElement operation) => OutputOf(operation).Child("inlinedResponses").Child("inlinedResponses");
+
+    /// <summary>A batch submitted with File API input answers in a JSONL file (<c>responsesFile</c>, e.g. <c>files/batch-…</c>).</summary>
+    public static string? ResponsesFile(JsonElement operation) => OutputOf(operation).Text("responsesFile");
+
+    /// <summary>
+    /// One line of a responses file: <c>{"key": …, "response": GenerateContentResponse}</c> or <c>{"key": …, "error": Status}</c>,
+    /// mapped like an inline response; <c>null</c> when the line names no request (damaged, or not JSON).
+    /// </summary>
+    public static BatchResultItem? FileResultItem(JsonElement line) =>
+        line.Text("key") is { } key ? ResultItem(key, line) : null;
 
     /// <summary>The keys of the inline requests as echoed back in the batch, by position (responses come in input order).</summary>
     public static IReadOnlyList<string?> InputKeys(JsonElement operation) =>

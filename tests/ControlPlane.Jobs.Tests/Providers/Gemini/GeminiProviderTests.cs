@@ -149,4 +149,63 @@ public sealed class GeminiProviderTests
         Assert.Equal((ProviderBatchState.Cancelled, "BATCH_STATE_CANCELLED"), (cancelled.State, cancelled.RawStatus));
         fake.Server.Single("POST", $"/v1beta/batches/{submitted.ProviderBatchId}:cancel");
     }
+
+    [Fact]
+    public async Task Batch_OverTheInlineLimit_UploadsJsonlThroughTheFileApi_AndNamesTheFileInTheBatch()
+    {
+        await using var fake = await FakeGemini.StartAsync();
+        var provider = fake.Provider(maxInlineBatchBytes: 1024);
+
+        var submitted = await provider.SubmitBatchAsync(new BatchSubmission("gemini-2.5-flash", "job-77", OpenAIProviderTests.Items(12)), Token);
+
+        Assert.Equal((ProviderBatchState.Validating, 12), (submitted.State, submitted.Total));
+        var uploads = fake.Server.Requests.Where(r => r.Method == "POST" && r.Path == "/upload/v1beta/files").ToList();
+        Assert.Equal(2, uploads.Count);
+        var (start, bytes) = (uploads[0], uploads[1]);
+        Assert.Equal(("resumable", "start", "application/jsonl", FakeGemini.ApiKey),
+            (start.Header("X-Goog-Upload-Protocol"), start.Header("X-Goog-Upload-Command"), start.Header("X-Goog-Upload-Header-Content-Type"), start.Header("x-goog-api-key")));
+        Assert.Equal(bytes.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), start.Header("X-Goog-Upload-Header-Content-Length"));
+        using (var metadata = JsonDocument.Parse(start.Body))
+        {
+            Assert.Equal("controlplane-job-77-input", metadata.RootElement.GetProperty("file").GetProperty("displayName").GetString());
+        }
+        Assert.Equal(("upload, finalize", "0"), (bytes.Header("X-Goog-Upload-Command"), bytes.Header("X-Goog-Upload-Offset")));
+        Assert.Contains("upload_id=", bytes.Query, StringComparison.Ordinal);
+        Assert.True(bytes.Body.Length > 1024, "the JSONL is what was over the inline limit");
+        var lines = bytes.BodyText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"req-{i}"), lines.Select(l => l.GetProperty("key").GetString()));
+        Assert.Equal("Question 5", lines[5].GetProperty("request").GetProperty("contents")[0].GetProperty("parts")[0].GetProperty("text").GetString());
+        Assert.Equal(32, lines[5].GetProperty("request").GetProperty("generationConfig").GetProperty("maxOutputTokens").GetInt32());
+
+        var fileName = Assert.Single(fake.Files.Keys);
+        var create = fake.Server.Single("POST", "/v1beta/models/gemini-2.5-flash:batchGenerateContent");
+        using (var body = JsonDocument.Parse(create.Body))
+        {
+            var batch = body.RootElement.GetProperty("batch");
+            Assert.Equal("controlplane-job-77", batch.GetProperty("displayName").GetString());
+            Assert.Equal(fileName, batch.GetProperty("inputConfig").GetProperty("fileName").GetString());
+            Assert.False(batch.GetProperty("inputConfig").TryGetProperty("requests", out _));
+        }
+        // A lost create answer is still found by the display name.
+        Assert.Equal(submitted.ProviderBatchId, (await provider.FindBatchAsync("gemini-2.5-flash", "job-77", Token))?.ProviderBatchId);
+    }
+
+    [Fact]
+    public async Task Batch_UnderTheInlineLimit_StaysInlineWithoutAnUpload()
+    {
+        await using var fake = await FakeGemini.StartAsync();
+        var provider = fake.Provider(maxInlineBatchBytes: 1024);
+
+        var submitted = await provider.SubmitBatchAsync(new BatchSubmission("gemini-2.5-flash", "job-78", OpenAIProviderTests.Items(3)), Token);
+
+        Assert.Equal(3, submitted.Total);
+        Assert.DoesNotContain(fake.Server.Requests, r => r.Path.StartsWith("/upload/", StringComparison.Ordinal));
+        Assert.Empty(fake.Files);
+        var create = fake.Server.Single("POST", "/v1beta/models/gemini-2.5-flash:batchGenerateContent");
+        Assert.True(create.Body.Length <= 1024, $"the inline body ({create.Body.Length} bytes) keeps to the inline limit");
+        using var body = JsonDocument.Parse(create.Body);
+        var requests = body.RootElement.GetProperty("batch").GetProperty("inputConfig").GetProperty("requests").GetProperty("requests").EnumerateArray().ToList();
+        Assert.Equal(["req-0", "req-1", "req-2"], requests.Select(r => r.GetProperty("metadata").GetProperty("key").GetString()));
+        Assert.Equal("Question 2", requests[2].GetProperty("request").GetProperty("contents")[0].GetProperty("parts")[0].GetProperty("text").GetString());
+    }
 }
