@@ -25,6 +25,8 @@ public class AppFixture : IAsyncLifetime
     {
     }
 
+    private static readonly Lock StartLock = new();
+
     protected AppFixture(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     public string BaseUrl { get; private set; } = "";
@@ -66,7 +68,15 @@ public class AppFixture : IAsyncLifetime
             }
         });
         _factory.UseKestrel(0);
-        _factory.StartServer();
+        lock (StartLock)
+        {
+            // Hangfire.AspNetCore resolves an app's JobStorage by running its configuration against the process-wide
+            // GlobalConfiguration and taking JobStorage.Current: two apps of this process starting at once could each
+            // get the other's storage, and jobs enqueued by one would run in the other app. One start at a time, with
+            // the storage resolved inside the lock.
+            _factory.StartServer();
+            _ = Services.GetRequiredService<Hangfire.JobStorage>();
+        }
 
         var dataRoot = Services.GetRequiredService<DataPaths>().Root;
         if (!string.Equals(Path.GetFullPath(dataRoot), Path.GetFullPath(_dataDirectory), StringComparison.Ordinal))
