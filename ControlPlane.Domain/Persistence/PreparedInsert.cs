@@ -12,8 +12,13 @@ namespace ControlPlane.Domain.Persistence;
 /// </summary>
 public sealed class PreparedInsert<T> where T : class
 {
+    private static PreparedInsert<T>? _shared;
+
     private readonly string _sql;
     private readonly Func<T, object?>[] _values;
+
+    /// <summary>The one instance for this entity type: the model is the same for every context of the process.</summary>
+    public static PreparedInsert<T> For(IModel model) => _shared ??= new PreparedInsert<T>(model);
 
     public PreparedInsert(IModel model)
     {

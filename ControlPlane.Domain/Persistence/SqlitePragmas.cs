@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -21,14 +22,21 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    /// <summary>For connections opened outside EF (the request writer's own connection).</summary>
+    /// <summary>
+    /// For connections opened outside EF too (the request writer's own connection). The settings belong to the native
+    /// connection, which the pool hands out again and again: they are set once per native connection, not on every open.
+    /// </summary>
     public static void Apply(DbConnection connection)
     {
-        if (connection is SqliteConnection)
+        if (connection is SqliteConnection { Handle: { } handle } && !Applied.TryGetValue(handle, out _))
         {
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000;";
             command.ExecuteNonQuery();
+            Applied.AddOrUpdate(handle, Marker);
         }
     }
+
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Applied = new();
+    private static readonly object Marker = new();
 }

@@ -24,8 +24,6 @@ internal sealed record VersionedRequest(InferenceRequest Request, long Version, 
 /// </summary>
 internal static class IngestPageWriter
 {
-    // The same model for every context of the process; telemetry rows go in as the request path writes them.
-    private static PreparedInsert<TelemetryEvent>? _telemetry;
 
     /// <summary>Remembers freshly read requests' column values and versions, by request id.</summary>
     public static Dictionary<Guid, VersionedRequest> Remember(ControlPlaneDbContext db, IEnumerable<(InferenceRequest Request, long Version)> rows)
@@ -77,7 +75,7 @@ internal static class IngestPageWriter
         }
         if (events.Count > 0)
         {
-            var telemetry = _telemetry ??= new PreparedInsert<TelemetryEvent>(db.Model);
+            var telemetry = PreparedInsert<TelemetryEvent>.For(db.Model); // as the request path writes them
             await using var insert = telemetry.Prepare(db.Database.GetDbConnection(), dbTransaction);
             foreach (var e in events)
             {

@@ -45,9 +45,9 @@ public sealed class RequestWriter : BackgroundService
         _factory = factory;
         _gate = gate;
         using var db = factory.CreateDbContext();
-        _requests = new PreparedInsert<InferenceRequest>(db.Model);
-        _events = new PreparedInsert<TelemetryEvent>(db.Model);
-        _failovers = new PreparedInsert<FailoverEvent>(db.Model);
+        _requests = PreparedInsert<InferenceRequest>.For(db.Model);
+        _events = PreparedInsert<TelemetryEvent>.For(db.Model);
+        _failovers = PreparedInsert<FailoverEvent>.For(db.Model);
     }
 
     /// <summary>

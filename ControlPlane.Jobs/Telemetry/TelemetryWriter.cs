@@ -19,8 +19,6 @@ public sealed class TelemetryWriter(
     Requests.WriteGate gate,
     ILogger<TelemetryWriter> logger) : BackgroundService
 {
-    private PreparedInsert<TelemetryEvent>? _insert;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<TelemetryEvent>(options.Value.BatchSize);
@@ -62,12 +60,12 @@ public sealed class TelemetryWriter(
                 await gate.RunAsync(async () =>
                 {
                     await using var db = await factory.CreateDbContextAsync(cancellationToken);
-                    _insert ??= new PreparedInsert<TelemetryEvent>(db.Model);
+                    var insert = PreparedInsert<TelemetryEvent>.For(db.Model);
                     await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                    await using var command = _insert.Prepare(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+                    await using var command = insert.Prepare(db.Database.GetDbConnection(), transaction.GetDbTransaction());
                     foreach (var telemetryEvent in batch)
                     {
-                        _insert.Insert(command, telemetryEvent);
+                        insert.Insert(command, telemetryEvent);
                     }
                     await transaction.CommitAsync(cancellationToken);
                 });

@@ -133,6 +133,21 @@ public static class ProviderErrors
     public static ProviderException Network(string provider, Exception inner) =>
         new(provider, ProviderErrorClass.ServerError, $"Could not reach {provider}: {inner.Message}", null, null, inner);
 
+    /// <summary>Reads a successful answer's JSON body; a read that times out or breaks off becomes a provider failure.</summary>
+    public static async Task<JsonDocument> ReadJsonAsync(string provider, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        }
+        catch (Exception error) when (error is not ProviderException && FromException(provider, error, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
     /// <summary>
     /// Maps what escaped an SDK or HttpClient call: our own exception passes through (possibly wrapped by the SDK),
     /// a timeout becomes <see cref="ProviderErrorClass.Timeout"/>, a transport failure a server error.

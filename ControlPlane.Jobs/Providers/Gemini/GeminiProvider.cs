@@ -208,19 +208,8 @@ public sealed class GeminiProvider(IHttpClientFactory httpClientFactory, IOption
         return await ReadJsonAsync(response, cancellationToken);
     }
 
-    private async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-        }
-        catch (Exception error) when (error is not ProviderException &&
-            ProviderErrors.FromException(Provider, error, cancellationToken) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
+    private Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ProviderErrors.ReadJsonAsync(Provider, response, cancellationToken);
 
     /// <summary>
     /// Failed answers are thrown by the client's <see cref="ProviderErrorHandler"/>; our own timeout is mapped here. The API

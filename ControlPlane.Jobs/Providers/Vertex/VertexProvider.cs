@@ -175,16 +175,7 @@ public sealed class VertexProvider(IHttpClientFactory httpClientFactory, IOption
     private async Task<JsonDocument> SendJsonAsync(HttpMethod method, Uri url, HttpContent? content, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(method, url, content, cancellationToken);
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-        }
-        catch (Exception error) when (error is not ProviderException &&
-            ProviderErrors.FromException(Provider, error, cancellationToken) is { } mapped)
-        {
-            throw mapped;
-        }
+        return await ProviderErrors.ReadJsonAsync(Provider, response, cancellationToken);
     }
 
     /// <summary>Failed answers are thrown by the client's <see cref="ProviderErrorHandler"/>; our own timeout is mapped here.</summary>
